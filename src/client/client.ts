@@ -1,0 +1,129 @@
+/**
+ * The one facade the UI and the tests drive: the user's identity and name, their rooms, and the
+ * network once it is up. Everything works from the store first; the network is attached later
+ * (in the browser it is loaded lazily, after history is on screen).
+ */
+import { createIdentity, identityFromSecretKey } from '../identity/identity.js'
+import type { Identity } from '../identity/identity.js'
+import { normaliseName } from '../protocol/bodies.js'
+import type { Transport } from '../net/transport.js'
+import { Room } from '../room/room.js'
+import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/room-code.js'
+import type { RoomCode } from '../room/room-code.js'
+import type { RoomRecord, Store } from '../store/store.js'
+import { Emitter } from '../events.js'
+
+const IDENTITY_KEY = 'identity'
+const NAME_KEY = 'displayName'
+
+export interface ClientComponents {
+  readonly store: Store
+  /** Milliseconds since the epoch; injectable for tests. */
+  readonly now?: () => number
+}
+
+export interface ClientEvents extends Record<string, unknown> {
+  /** The room list changed (joined, or new activity). */
+  rooms: RoomRecord[]
+}
+
+export class Client extends Emitter<ClientEvents> {
+  private readonly rooms = new Map<string, Room>()
+  private transport: Transport | undefined
+
+  private constructor (
+    private readonly components: ClientComponents,
+    readonly identity: Identity,
+    private name: string
+  ) {
+    super()
+  }
+
+  /** Loads the identity from the store, or creates and stores one on first use. */
+  static async open (components: ClientComponents): Promise<Client> {
+    const stored = await components.store.getMeta<{ secretKey: Uint8Array }>(IDENTITY_KEY)
+    let identity: Identity
+    if (stored === undefined) {
+      identity = createIdentity()
+      await components.store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
+    } else {
+      identity = identityFromSecretKey(stored.secretKey)
+    }
+    const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
+    return new Client(components, identity, name)
+  }
+
+  /** The display name; empty until the user picks one. */
+  get displayName (): string {
+    return this.name
+  }
+
+  async setDisplayName (name: string): Promise<void> {
+    this.name = normaliseName(name)
+    await this.components.store.putMeta(NAME_KEY, this.name)
+  }
+
+  /** Rooms the user has joined, most recent activity first. */
+  async listRooms (): Promise<RoomRecord[]> {
+    const rooms = await this.components.store.listRooms()
+    return rooms.sort((a, b) => Math.max(b.lastActivity, b.joinedAt) - Math.max(a.lastActivity, a.joinedAt))
+  }
+
+  /** Creates a room with a fresh code and opens it. */
+  async createRoom (): Promise<Room> {
+    return await this.joinRoom(generateRoomCode().display)
+  }
+
+  /**
+   * Joins (or reopens) the room a code names.
+   * @throws InvalidRoomCodeError when the code is mistyped
+   */
+  async joinRoom (codeText: string): Promise<Room> {
+    return await this.open(parseRoomCode(codeText))
+  }
+
+  /** Reopens a stored room by id. */
+  async openRoom (id: string): Promise<Room | undefined> {
+    const open = this.rooms.get(id)
+    if (open !== undefined) return open
+    const record = await this.components.store.getRoom(id)
+    return record === undefined ? undefined : await this.open(roomCodeFromSecret(record.secret))
+  }
+
+  private async open (code: RoomCode): Promise<Room> {
+    const room = new Room({
+      identity: this.identity,
+      store: this.components.store,
+      displayName: () => this.name,
+      now: this.components.now
+    }, code)
+    const existing = this.rooms.get(room.id)
+    if (existing !== undefined) return existing
+    const store = this.components.store
+    if (await store.getRoom(room.id) === undefined) {
+      const now = (this.components.now ?? Date.now)()
+      await store.putRoom({ id: room.id, secret: code.secret, joinedAt: now, lastActivity: 0 })
+    }
+    this.rooms.set(room.id, room)
+    room.on('message', () => { void this.announceRooms() })
+    await room.start()
+    if (this.transport !== undefined) room.attach(this.transport)
+    await this.announceRooms()
+    return room
+  }
+
+  /** Connects every open room, now and later, to the network. */
+  attachTransport (transport: Transport): void {
+    this.transport = transport
+    for (const room of this.rooms.values()) room.attach(transport)
+  }
+
+  async close (): Promise<void> {
+    await Promise.all([...this.rooms.values()].map(async room => { await room.stop() }))
+    this.rooms.clear()
+  }
+
+  private async announceRooms (): Promise<void> {
+    this.emit('rooms', await this.listRooms())
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * A Store on IndexedDB, through `idb`. Messages are keyed by [room, author, seq], so storing the
+ * same message twice is impossible by construction; an index on [room, timestamp] serves the
+ * newest messages of a room without reading the rest.
+ */
+import { openDB } from 'idb'
+import type { DBSchema, IDBPDatabase } from 'idb'
+import type { MemberRecord, MessageRecord, MessageState, RoomRecord, Store } from './store.js'
+
+const DB_VERSION = 1
+
+interface Schema extends DBSchema {
+  meta: { key: string, value: { key: string, value: unknown } }
+  rooms: { key: string, value: RoomRecord }
+  seqs: { key: string, value: { roomId: string, seq: number } }
+  messages: {
+    key: [string, string, number]
+    value: MessageRecord
+    indexes: { byTime: [string, number], byState: [string, string] }
+  }
+  members: { key: [string, string], value: MemberRecord }
+}
+
+export interface IdbStoreInit {
+  /** Database name; `meshchat` by default. Tests use one per store. */
+  name?: string
+}
+
+export class IdbStore implements Store {
+  private constructor (private readonly db: IDBPDatabase<Schema>) {}
+
+  /** Opens (and creates or upgrades) the database. */
+  static async open (init: IdbStoreInit = {}): Promise<IdbStore> {
+    if (globalThis.indexedDB === undefined) throw new Error('IndexedDB is not available here')
+    const db = await openDB<Schema>(init.name ?? 'meshchat', DB_VERSION, {
+      upgrade (db) {
+        db.createObjectStore('meta', { keyPath: 'key' })
+        db.createObjectStore('rooms', { keyPath: 'id' })
+        db.createObjectStore('seqs', { keyPath: 'roomId' })
+        const messages = db.createObjectStore('messages', { keyPath: ['roomId', 'author', 'seq'] })
+        messages.createIndex('byTime', ['roomId', 'timestamp'])
+        messages.createIndex('byState', ['roomId', 'state'])
+        db.createObjectStore('members', { keyPath: ['roomId', 'key'] })
+      }
+    })
+    return new IdbStore(db)
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return (await this.db.get('meta', key))?.value as T | undefined
+  }
+
+  async putMeta (key: string, value: unknown): Promise<void> {
+    await this.db.put('meta', { key, value })
+  }
+
+  async listRooms (): Promise<RoomRecord[]> {
+    return await this.db.getAll('rooms')
+  }
+
+  async getRoom (id: string): Promise<RoomRecord | undefined> {
+    return await this.db.get('rooms', id)
+  }
+
+  async putRoom (room: RoomRecord): Promise<void> {
+    await this.db.put('rooms', room)
+  }
+
+  async nextSeq (roomId: string): Promise<number> {
+    const tx = this.db.transaction('seqs', 'readwrite')
+    const seq = ((await tx.store.get(roomId))?.seq ?? 0) + 1
+    await tx.store.put({ roomId, seq })
+    await tx.done
+    return seq
+  }
+
+  async addMessage (message: MessageRecord): Promise<boolean> {
+    try {
+      await this.db.add('messages', message)
+      return true
+    } catch (err) {
+      if ((err as Error).name === 'ConstraintError') return false
+      throw err
+    }
+  }
+
+  async hasMessage (roomId: string, author: string, seq: number): Promise<boolean> {
+    return (await this.db.count('messages', [roomId, author, seq])) > 0
+  }
+
+  async setMessageState (roomId: string, author: string, seq: number, state: MessageState): Promise<void> {
+    const tx = this.db.transaction('messages', 'readwrite')
+    const message = await tx.store.get([roomId, author, seq])
+    if (message !== undefined) {
+      message.state = state
+      await tx.store.put(message)
+    }
+    await tx.done
+  }
+
+  async latestMessages (roomId: string, limit: number): Promise<MessageRecord[]> {
+    const range = IDBKeyRange.bound([roomId, -Infinity], [roomId, Infinity])
+    const out: MessageRecord[] = []
+    let cursor = await this.db.transaction('messages').store.index('byTime').openCursor(range, 'prev')
+    while (cursor !== null && out.length < limit) {
+      out.push(cursor.value)
+      cursor = await cursor.continue()
+    }
+    return out.reverse()
+  }
+
+  async pendingMessages (roomId: string): Promise<MessageRecord[]> {
+    const pending = await this.db.getAllFromIndex('messages', 'byState', [roomId, 'pending'])
+    return pending.sort((a, b) => a.seq - b.seq)
+  }
+
+  async putMember (member: MemberRecord): Promise<void> {
+    await this.db.put('members', member)
+  }
+
+  async listMembers (roomId: string): Promise<MemberRecord[]> {
+    return await this.db.getAll('members', IDBKeyRange.bound([roomId, ''], [roomId, '\uffff']))
+  }
+
+  async close (): Promise<void> {
+    this.db.close()
+  }
+}

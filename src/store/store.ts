@@ -1,0 +1,77 @@
+/**
+ * What the core keeps on the device, behind one interface. `IdbStore` keeps it in IndexedDB (the
+ * browser); `MemoryStore` keeps it in memory (tests, and the fallback when IndexedDB is
+ * unavailable).
+ */
+
+/** A room the user has joined. The code stays on the device; it is the room's only secret. */
+export interface RoomRecord {
+  /** Hex room id derived from the code. */
+  readonly id: string
+  /** The code's canonical secret part. */
+  readonly secret: string
+  readonly joinedAt: number
+  /** Latest message time, for sorting the room list. */
+  lastActivity: number
+}
+
+/** Delivery state of a stored message: the user's own start `pending`, then `sent`. */
+export type MessageState = 'pending' | 'sent' | 'received'
+
+export interface MessageRecord {
+  readonly roomId: string
+  /** Author public key, hex. */
+  readonly author: string
+  readonly seq: number
+  readonly kind: number
+  /** Author's clock, ms. */
+  readonly timestamp: number
+  /** Local clock when stored, ms. */
+  readonly receivedAt: number
+  /** Signed body and signature, kept so the message can be passed on exactly as signed. */
+  readonly body: Uint8Array
+  readonly signature: Uint8Array
+  /** Decoded display fields. */
+  readonly name: string
+  readonly text: string
+  state: MessageState
+}
+
+export interface MemberRecord {
+  readonly roomId: string
+  /** Public key, hex. */
+  readonly key: string
+  name: string
+  /** Local clock of the last message or presence seen from them, ms. */
+  lastSeen: number
+}
+
+export interface Store {
+  getMeta<T>(key: string): Promise<T | undefined>
+  putMeta(key: string, value: unknown): Promise<void>
+
+  listRooms(): Promise<RoomRecord[]>
+  getRoom(id: string): Promise<RoomRecord | undefined>
+  putRoom(room: RoomRecord): Promise<void>
+  /** Reserves the user's next sequence number in a room (atomic; starts at 1). */
+  nextSeq(roomId: string): Promise<number>
+
+  /** Stores a message once; resolves false (and changes nothing) if (room, author, seq) is already stored. */
+  addMessage(message: MessageRecord): Promise<boolean>
+  hasMessage(roomId: string, author: string, seq: number): Promise<boolean>
+  setMessageState(roomId: string, author: string, seq: number, state: MessageState): Promise<void>
+  /** The newest `limit` messages of a room, oldest first. */
+  latestMessages(roomId: string, limit: number): Promise<MessageRecord[]>
+  /** The user's messages not yet sent, oldest first. */
+  pendingMessages(roomId: string): Promise<MessageRecord[]>
+
+  putMember(member: MemberRecord): Promise<void>
+  listMembers(roomId: string): Promise<MemberRecord[]>
+
+  close(): Promise<void>
+}
+
+/** Orders messages for display: author's time, then author and seq so ties are stable everywhere. */
+export function compareMessages (a: MessageRecord, b: MessageRecord): number {
+  return a.timestamp - b.timestamp || (a.author < b.author ? -1 : a.author > b.author ? 1 : 0) || a.seq - b.seq
+}
