@@ -1,0 +1,95 @@
+/**
+ * The relay's HTTP side: serves the built PWA, tells the app how to reach the libp2p endpoint
+ * (`/relay.json`), and reports health. It never sees room traffic.
+ */
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8'
+}
+
+export interface HttpServerInit {
+  /** Folder of the built PWA. */
+  webRoot: string
+  /** What `/relay.json` answers. */
+  relayInfo: () => unknown
+  /** What `/health` answers. */
+  health: () => unknown
+}
+
+export function createHttpServer (init: HttpServerInit): Server {
+  const root = resolve(init.webRoot)
+  return createServer((req, res) => {
+    handle(root, init, req, res).catch(err => {
+      res.statusCode = 500
+      res.end(String((err as Error).message))
+    })
+  })
+}
+
+async function handle (root: string, init: HttpServerInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.statusCode = 405
+    res.end()
+    return
+  }
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  if (path === '/relay.json') return json(res, init.relayInfo())
+  if (path === '/health') return json(res, init.health())
+
+  let file = normalize(join(root, path))
+  if (file !== root && !file.startsWith(root + sep)) {
+    res.statusCode = 403
+    res.end()
+    return
+  }
+  let info = await stat(file).catch(() => undefined)
+  if (info?.isDirectory() === true) {
+    file = join(file, 'index.html')
+    info = await stat(file).catch(() => undefined)
+  }
+  if (info === undefined) {
+    // The app is a single page: unknown paths get the shell, missing assets a 404.
+    if (extname(path) !== '') {
+      res.statusCode = 404
+      res.end('Not found')
+      return
+    }
+    file = join(root, 'index.html')
+    info = await stat(file).catch(() => undefined)
+    if (info === undefined) {
+      res.statusCode = 503
+      res.end('The app is not built: run `npm run build`')
+      return
+    }
+  }
+  res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream')
+  res.setHeader('Content-Length', info.size)
+  // Hashed build assets never change; everything else is revalidated.
+  res.setHeader('Cache-Control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache')
+  if (req.method === 'HEAD') {
+    res.end()
+    return
+  }
+  createReadStream(file).pipe(res)
+}
+
+function json (res: ServerResponse, value: unknown): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Cache-Control', 'no-store')
+  res.end(JSON.stringify(value))
+}

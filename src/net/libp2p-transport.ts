@@ -1,0 +1,135 @@
+/**
+ * The Transport on libp2p: one gossipsub topic per room, every frame validated by the room
+ * before gossipsub delivers or forwards it, and members found through the relays' rendezvous.
+ */
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { MeshNode } from './libp2p-node.js'
+import { rendezvousRegister, rendezvousUnregister } from './rendezvous-client.js'
+import type { TopicSubscription, Transport, Verdict } from './transport.js'
+
+export interface Libp2pTransportInit {
+  /** How often to refresh the rendezvous registration and look for new members, ms. */
+  discoveryIntervalMs?: number
+  /** Lifetime of a rendezvous registration at the relay, s. */
+  registrationTtlSeconds?: number
+}
+
+const DISCOVERY_INTERVAL_MS = 5_000
+const REGISTRATION_TTL_SECONDS = 60
+
+const VERDICTS: Record<Verdict, TopicValidatorResult> = {
+  accept: TopicValidatorResult.Accept,
+  reject: TopicValidatorResult.Reject,
+  ignore: TopicValidatorResult.Ignore
+}
+
+interface TopicState {
+  readonly subscription: TopicSubscription
+  timer?: ReturnType<typeof setTimeout>
+  rounds: number
+  peers: number
+}
+
+export class Libp2pTransport implements Transport {
+  private readonly topics = new Map<string, TopicState>()
+  private readonly relays: Multiaddr[]
+  private readonly discoveryIntervalMs: number
+  private readonly ttlSeconds: number
+  private readonly onChange = (): void => { this.recount() }
+
+  constructor (readonly node: MeshNode, relays: string[], init: Libp2pTransportInit = {}) {
+    this.relays = relays.map(r => multiaddr(r))
+    this.discoveryIntervalMs = init.discoveryIntervalMs ?? DISCOVERY_INTERVAL_MS
+    this.ttlSeconds = init.registrationTtlSeconds ?? REGISTRATION_TTL_SECONDS
+    node.services.pubsub.addEventListener('subscription-change', this.onChange)
+    node.addEventListener('peer:disconnect', this.onChange)
+  }
+
+  subscribe (topic: string, subscription: TopicSubscription): void {
+    this.unsubscribe(topic)
+    const pubsub = this.node.services.pubsub
+    pubsub.topicValidators.set(topic, async (_peer, message) => {
+      if (message.type !== 'unsigned') return TopicValidatorResult.Reject
+      return VERDICTS[await subscription.onFrame(message.data)]
+    })
+    pubsub.subscribe(topic)
+    this.topics.set(topic, { subscription, rounds: 0, peers: 0 })
+    void this.discover(topic)
+  }
+
+  unsubscribe (topic: string): void {
+    const state = this.topics.get(topic)
+    if (state === undefined) return
+    clearTimeout(state.timer)
+    this.topics.delete(topic)
+    const pubsub = this.node.services.pubsub
+    pubsub.unsubscribe(topic)
+    pubsub.topicValidators.delete(topic)
+    for (const relay of this.relays) {
+      void rendezvousUnregister(this.node, relay, state.subscription.rendezvous).catch(() => {})
+    }
+  }
+
+  async publish (topic: string, frame: Uint8Array): Promise<number> {
+    const result = await this.node.services.pubsub.publish(topic, frame)
+    return result.recipients.length
+  }
+
+  peerCount (topic: string): number {
+    return this.node.services.pubsub.getSubscribers(topic).length
+  }
+
+  /** Stops discovery; the node itself is stopped by its owner. */
+  stop (): void {
+    for (const topic of [...this.topics.keys()]) this.unsubscribe(topic)
+    this.node.services.pubsub.removeEventListener('subscription-change', this.onChange)
+    this.node.removeEventListener('peer:disconnect', this.onChange)
+  }
+
+  /**
+   * Registers at every relay and dials each member we are not yet connected to; then schedules
+   * the next round, quickly at first (a new member's own address takes a moment to exist).
+   */
+  private async discover (topic: string): Promise<void> {
+    const state = this.topics.get(topic)
+    if (state === undefined) return
+    await Promise.all(this.relays.map(async relay => {
+      try {
+        const found = await rendezvousRegister(this.node, relay, state.subscription.rendezvous, this.ttlSeconds)
+        await Promise.all(found.map(async peer => { await this.dialMember(peer.peerId, peer.addrs) }))
+      } catch {
+        // This relay is unreachable or full right now; the next round tries again.
+      }
+    }))
+    if (this.topics.get(topic) !== state) return
+    const delay = Math.min(this.discoveryIntervalMs, 250 * 2 ** state.rounds++)
+    state.timer = setTimeout(() => { void this.discover(topic) }, delay)
+  }
+
+  private async dialMember (peerId: PeerId, addrs: Multiaddr[]): Promise<void> {
+    if (this.node.getConnections(peerId).some(c => c.limits === undefined)) return
+    // A WebRTC address through a relay makes a direct connection, signalled over the relay.
+    const webrtc = addrs.filter(a => a.toString().includes('/webrtc'))
+    for (const addr of webrtc) {
+      try {
+        await this.node.dial(addr, { signal: AbortSignal.timeout(10_000) })
+        return
+      } catch {
+        // try the next address
+      }
+    }
+  }
+
+  private recount (): void {
+    for (const [topic, state] of this.topics) {
+      const count = this.peerCount(topic)
+      if (count !== state.peers) {
+        state.peers = count
+        state.subscription.onPeers(count)
+      }
+    }
+  }
+}
