@@ -140,7 +140,7 @@ describe('Client rooms', () => {
     const [a, b] = await Promise.all([client.joinRoom(code), client.joinRoom(code)])
     // stop both, in case they are different objects: close() only knows one of them
     extraRooms.push(a, b)
-    expect(a).toBe(b)
+    expect(a === b, 'both joins resolve to the same Room object').toBe(true)
     expect(await client.listRooms()).toHaveLength(1)
   })
 
@@ -159,6 +159,7 @@ describe('Client rooms', () => {
 
   it('lists rooms with the most recent activity or join first', async () => {
     const client = await open()
+    await client.setDisplayName('Ann')
     const first = await client.createRoom()
     clock += 1000
     const second = await client.createRoom()

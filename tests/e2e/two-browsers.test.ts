@@ -1,0 +1,106 @@
+/**
+ * End to end: the real relay process serving the built app, two isolated Chromium contexts
+ * (two people), through the UI only.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../helpers/browser.js'
+import { startRelayProcess } from '../helpers/relay-process.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+
+const SHOTS = 'test-results/screenshots'
+
+describe('two people chatting in Chromium', () => {
+  let relay: RelayProcess
+  let browser: Browser
+  let alice: BrowserContext
+  let bob: BrowserContext
+  let pa: Page
+  let pb: Page
+  let link = ''
+  let code = ''
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    relay = await startRelayProcess()
+    browser = await launchBrowser()
+    alice = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    pa = await alice.newPage()
+    pb = await bob.newPage()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await relay?.stop()
+  })
+
+  it('creates a room and shows its code and share link', async () => {
+    await pa.goto(relay.httpUrl)
+    await pa.screenshot({ path: `${SHOTS}/home-desktop.png` })
+    await pa.getByRole('textbox', { name: 'Display name' }).fill('Alice Martin')
+    await pa.getByRole('button', { name: 'Create room' }).click()
+    const codeField = pa.getByRole('textbox', { name: 'Room code' })
+    code = await codeField.inputValue()
+    link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
+    expect(code).toMatch(/^([0-9A-Z]{5}-){5}[0-9A-Z]{5}$/)
+    expect(await codeField.getAttribute('readonly')).not.toBeNull()
+    expect(link).toBe(`${new URL(relay.httpUrl).origin}/#join=${code}`)
+  })
+
+  it('tells a person who mistypes a code what is wrong', async () => {
+    await pb.goto(relay.httpUrl)
+    await pb.screenshot({ path: `${SHOTS}/home-phone.png` })
+    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
+    const typo = code.slice(0, 3) + (code[3] === 'A' ? 'B' : 'A') + code.slice(4)
+    await pb.getByRole('textbox', { name: 'Room code' }).fill(typo)
+    await pb.getByRole('button', { name: 'Join' }).click()
+    await expect.poll(async () => await pb.getByRole('alert').textContent()).toContain('typo')
+    await pb.screenshot({ path: `${SHOTS}/mistyped-code-phone.png` })
+  })
+
+  it('joins through the share link and exchanges messages both ways', async () => {
+    await pb.goto(link)
+    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
+    const opened = Date.now()
+    // Typed codes are forgiving: lower case and spaces instead of dashes.
+    await pb.getByRole('textbox', { name: 'Room code' }).fill(code.toLowerCase().replaceAll('-', ' '))
+    await pb.getByRole('button', { name: 'Join' }).click()
+    await pb.getByRole('textbox', { name: 'Message' }).fill('Hi Alice!')
+    await pb.keyboard.press('Enter')
+    await pa.getByRole('log').getByText('Hi Alice!').waitFor({ timeout: 30_000 })
+    const firstDelivery = Date.now() - opened
+
+    await pa.getByRole('textbox', { name: 'Message' }).fill('Hello Bob, welcome.')
+    await pa.getByRole('button', { name: 'Send' }).click()
+    await pb.getByRole('log').getByText('Hello Bob, welcome.').waitFor({ timeout: 10_000 })
+
+    // Each sees the other in the room, by name, and which messages are their own.
+    await pa.getByRole('list', { name: 'People in this room' }).getByText('Bob').waitFor()
+    await pb.getByRole('list', { name: 'People in this room' }).getByText('Alice Martin').waitFor()
+    await expect.poll(async () => await pb.locator('.message.mine').allTextContents()).toEqual([expect.stringContaining('Hi Alice!')])
+    await expect.poll(async () => await pa.locator('.message.mine .delivery').textContent()).toContain('Sent')
+
+    mkdirSync('test-results', { recursive: true })
+    writeFileSync('test-results/e2e-timing.json', JSON.stringify({ openRoomToFirstMessageMs: firstDelivery }, null, 2))
+    console.log(`join (press Join) to first message delivered: ${firstDelivery} ms`)
+    await pa.screenshot({ path: `${SHOTS}/room-desktop.png` })
+    await pb.screenshot({ path: `${SHOTS}/room-phone.png` })
+  })
+
+  it('keeps identity, rooms and history after a reload', async () => {
+    await pb.reload()
+    await pb.getByRole('log').getByText('Hello Bob, welcome.').waitFor({ timeout: 10_000 })
+    await pb.getByRole('log').getByText('Hi Alice!').waitFor()
+    await pa.goto(relay.httpUrl)
+    await expect.poll(async () => await pa.getByRole('textbox', { name: 'Display name' }).inputValue()).toBe('Alice Martin')
+    await pa.getByRole('navigation', { name: 'Your rooms' }).getByRole('link', { name: `Room ${code.slice(0, 5)}` }).click()
+    await pa.getByRole('log').getByText('Hi Alice!').waitFor({ timeout: 10_000 })
+
+    // and the conversation carries on after the reload
+    await pb.getByRole('textbox', { name: 'Message' }).fill('Still here after a reload')
+    await pb.keyboard.press('Enter')
+    await pa.getByRole('log').getByText('Still here after a reload').waitFor({ timeout: 30_000 })
+  })
+})

@@ -1,0 +1,54 @@
+/**
+ * A member running in Node, built from the real parts: a libp2p node over WebRTC through the
+ * relay, the libp2p transport, and a client over a store.
+ */
+import { Client } from '../../src/client/client.js'
+import { createMeshNode } from '../../src/net/libp2p-node.js'
+import type { MeshNode } from '../../src/net/libp2p-node.js'
+import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
+import type { Room } from '../../src/room/room.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
+import type { Store } from '../../src/store/store.js'
+
+export interface NodePeer {
+  readonly name: string
+  readonly node: MeshNode
+  readonly transport: Libp2pTransport
+  readonly client: Client
+  stop(): Promise<void>
+}
+
+export async function startNodePeer (name: string, relays: string[], store: Store = new MemoryStore()): Promise<NodePeer> {
+  const node = await createMeshNode({ relays })
+  const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000 })
+  const client = await Client.open({ store })
+  await client.setDisplayName(name)
+  client.attachTransport(transport)
+  return {
+    name,
+    node,
+    transport,
+    client,
+    async stop () {
+      await client.close()
+      transport.stop()
+      await node.stop()
+    }
+  }
+}
+
+/** Resolves once every room sees `count` peers on its topic. */
+export async function waitForPeers (rooms: Room[], count: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(() => rooms.every(r => r.peerCount >= count), timeoutMs,
+    () => `rooms see ${rooms.map(r => r.peerCount).join(', ')} peers, expected ${count}`)
+}
+
+export async function waitFor (condition: () => boolean, timeoutMs = 10_000, describe = () => 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${describe()}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+export const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }

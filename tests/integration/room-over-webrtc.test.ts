@@ -1,0 +1,142 @@
+/**
+ * A real relay process and real Node peers over real WebRTC, in one room.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bytesToHex, concatBytes, utf8 } from '../../src/bytes.js'
+import { createIdentity } from '../../src/identity/identity.js'
+import { Kind, encodeTextBody } from '../../src/protocol/bodies.js'
+import { openFrame, sealFrame, signMessage } from '../../src/protocol/envelope.js'
+import type { SignedMessage } from '../../src/protocol/envelope.js'
+import { sign } from '../../src/identity/identity.js'
+import type { Room } from '../../src/room/room.js'
+import type { MessageRecord } from '../../src/store/store.js'
+import { startRelayProcess } from '../helpers/relay-process.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+import { sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
+import type { NodePeer } from '../helpers/node-peer.js'
+
+describe('a room over WebRTC through a real relay', () => {
+  let relay: RelayProcess
+  const peers: NodePeer[] = []
+  const rooms: Room[] = []
+  const received: MessageRecord[][] = []
+  const rejected: Error[][] = []
+
+  beforeAll(async () => {
+    relay = await startRelayProcess()
+    for (const name of ['Ada', 'Ben', 'Cleo']) peers.push(await startNodePeer(name, relay.multiaddrs))
+    const first = await peers[0].client.createRoom()
+    rooms.push(first)
+    for (const peer of peers.slice(1)) rooms.push(await peer.client.joinRoom(first.code.display))
+    rooms.forEach((room, i) => {
+      received[i] = []
+      rejected[i] = []
+      room.on('message', m => { if (m.state === 'received') received[i].push(m) })
+      room.on('rejected', ({ error }) => { rejected[i].push(error) })
+    })
+    await waitForPeers(rooms, 2)
+  }, 60_000)
+
+  afterAll(async () => {
+    await Promise.all(peers.map(async p => { await p.stop() }))
+    await relay?.stop()
+  })
+
+  it('connects the members directly over WebRTC, not through the relay', () => {
+    for (const peer of peers) {
+      // Relayed connections carry only WebRTC signalling: the relay limits them (c.limits).
+      const direct = peer.node.getConnections().filter(c => c.remotePeer.toString() !== relay.peerId && c.limits === undefined)
+      expect(new Set(direct.map(c => c.remotePeer.toString())).size).toBe(2)
+      for (const c of direct) expect(c.remoteAddr.toString()).toMatch(/\/webrtc\/p2p\/\w+$/)
+    }
+  })
+
+  it('delivers every message to every other member exactly once', async () => {
+    const sent: string[] = []
+    for (let round = 0; round < 3; round++) {
+      for (const [i, room] of rooms.entries()) {
+        const text = `message ${round} from ${peers[i].name}`
+        sent.push(text)
+        const record = await room.send(text)
+        expect(record.state).toBe('sent')
+      }
+    }
+    await waitFor(() => received.every(list => list.length >= 6), 10_000,
+      () => `received ${received.map(l => l.length).join(', ')}`)
+    await sleep(500) // a duplicate would arrive in this window
+    for (const [i, list] of received.entries()) {
+      const expected = sent.filter(t => !t.endsWith(peers[i].name))
+      expect(list.map(m => m.text).sort()).toEqual(expected.sort())
+      // the author and signature survive the trip
+      for (const m of list) expect(m.author).not.toBe(bytesToHex(peers[i].client.identity.publicKey))
+    }
+    const stored = await rooms[1].history()
+    expect(stored.filter(m => m.text === 'message 0 from Ada')).toHaveLength(1)
+  })
+
+  it('shows each member who else is in the room, by name', async () => {
+    await waitFor(() => rooms.every(r => r.members().filter(m => m.online).length === 3), 20_000)
+    expect(rooms[0].members().map(m => m.name).sort()).toEqual(['Ada', 'Ben', 'Cleo'])
+  })
+
+  it('gives a peer in another room nothing it can read', async () => {
+    const outsider = await startNodePeer('Eve', relay.multiaddrs)
+    peers.push(outsider)
+    const elsewhere = await outsider.client.createRoom()
+    const got: MessageRecord[] = []
+    elsewhere.on('message', m => { got.push(m) })
+
+    // The outsider also listens on the room's topic itself, as if it had learned the topic id.
+    const frames: Uint8Array[] = []
+    const pubsub = outsider.node.services.pubsub
+    pubsub.subscribe(rooms[0].keys.topic)
+    pubsub.addEventListener('message', event => { frames.push(event.detail.data) })
+    await outsider.node.dial(peers[0].node.getMultiaddrs().find(a => a.toString().includes('/webrtc'))!)
+    await waitFor(() => pubsub.getSubscribers(rooms[0].keys.topic).length > 0, 10_000)
+
+    const countBefore = received[1].length
+    await rooms[0].send('for members only')
+    await waitFor(() => frames.length > 0 && received[1].length > countBefore && received[2].length > 0, 10_000)
+    expect(got).toHaveLength(0)
+    for (const frame of frames) {
+      expect(() => openFrame(elsewhere.keys, frame)).toThrow()
+      expect(bytesToHex(frame)).not.toContain(bytesToHex(utf8('for members only')))
+    }
+  })
+
+  it('delivers a forged or tampered message to no one', async () => {
+    const [ada, ben, cleo] = rooms
+    const before = received.map(l => l.length)
+    const rejectedBefore = rejected.map(l => l.length)
+    const cleoPubsub = peers[2].node.services.pubsub
+
+    // Cleo, a member, signs a message with her own key but names Ada as its author.
+    const unsigned = { kind: Kind.Text, seq: 999, timestamp: Date.now(), body: encodeTextBody({ name: 'Ada', text: 'forged' }) }
+    const real = signMessage(peers[2].client.identity, cleo.keys.roomId, unsigned)
+    const forged: SignedMessage = { ...real, author: peers[0].client.identity.publicKey }
+    await cleoPubsub.publish(cleo.keys.topic, sealFrame(cleo.keys, forged))
+
+    // Someone with a different key signs correctly but under another room's id.
+    const stranger = createIdentity()
+    const otherRoom = signMessage(stranger, new Uint8Array(32), { ...unsigned, seq: 1 })
+    await cleoPubsub.publish(cleo.keys.topic, sealFrame(cleo.keys, otherRoom))
+
+    // A valid frame with one byte flipped in the ciphertext.
+    const valid = sealFrame(cleo.keys, signMessage(peers[2].client.identity, cleo.keys.roomId, { ...unsigned, seq: 1000 }))
+    valid[valid.length - 20] ^= 1
+    await cleoPubsub.publish(cleo.keys.topic, valid)
+
+    // Garbage of the right size.
+    await cleoPubsub.publish(cleo.keys.topic, concatBytes(Uint8Array.of(1), sign(stranger, utf8('x'))))
+
+    await waitFor(() => rejected[0].length >= rejectedBefore[0] + 4 && rejected[1].length >= rejectedBefore[1] + 4, 10_000,
+      () => `rejected ${rejected.map(l => l.length).join(', ')}`)
+    await sleep(300)
+    expect(received[0].length).toBe(before[0])
+    expect(received[1].length).toBe(before[1])
+    expect(rejected[0].slice(rejectedBefore[0]).map(e => e.name).sort())
+      .toEqual(['BadSignatureError', 'BadSignatureError', 'DecryptError', 'MalformedError'].sort())
+    expect((await ada.history()).some(m => m.text === 'forged')).toBe(false)
+    expect((await ben.history()).some(m => m.text === 'forged')).toBe(false)
+  })
+})
