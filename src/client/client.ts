@@ -28,7 +28,8 @@ export interface ClientEvents extends Record<string, unknown> {
 }
 
 export class Client extends Emitter<ClientEvents> {
-  private readonly rooms = new Map<string, Room>()
+  /** Open rooms by id; a promise, so two joins of one code at once open it once. */
+  private readonly rooms = new Map<string, Promise<Room>>()
   private transport: Transport | undefined
 
   private constructor (
@@ -85,7 +86,7 @@ export class Client extends Emitter<ClientEvents> {
   /** Reopens a stored room by id. */
   async openRoom (id: string): Promise<Room | undefined> {
     const open = this.rooms.get(id)
-    if (open !== undefined) return open
+    if (open !== undefined) return await open
     const record = await this.components.store.getRoom(id)
     return record === undefined ? undefined : await this.open(roomCodeFromSecret(record.secret))
   }
@@ -98,13 +99,20 @@ export class Client extends Emitter<ClientEvents> {
       now: this.components.now
     }, code)
     const existing = this.rooms.get(room.id)
-    if (existing !== undefined) return existing
+    if (existing !== undefined) return await existing
+    // Registered before the first await, so a second open of the same room waits for this one.
+    const opening = this.startRoom(room, code)
+    this.rooms.set(room.id, opening)
+    opening.catch(() => { this.rooms.delete(room.id) })
+    return await opening
+  }
+
+  private async startRoom (room: Room, code: RoomCode): Promise<Room> {
     const store = this.components.store
     if (await store.getRoom(room.id) === undefined) {
       const now = (this.components.now ?? Date.now)()
       await store.putRoom({ id: room.id, secret: code.secret, joinedAt: now, lastActivity: 0 })
     }
-    this.rooms.set(room.id, room)
     room.on('message', () => { void this.announceRooms() })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
@@ -115,11 +123,11 @@ export class Client extends Emitter<ClientEvents> {
   /** Connects every open room, now and later, to the network. */
   attachTransport (transport: Transport): void {
     this.transport = transport
-    for (const room of this.rooms.values()) room.attach(transport)
+    for (const opening of this.rooms.values()) void opening.then(room => { room.attach(transport) })
   }
 
   async close (): Promise<void> {
-    await Promise.all([...this.rooms.values()].map(async room => { await room.stop() }))
+    await Promise.all([...this.rooms.values()].map(async opening => { await (await opening).stop() }))
     this.rooms.clear()
   }
 

@@ -72,7 +72,7 @@ export function normaliseName (name: string): string {
     if (utf8(out + ch).length > MAX_NAME_BYTES) break
     out += ch
   }
-  return out
+  return out.trimEnd()
 }
 
 function encodeName (name: string): Uint8Array {

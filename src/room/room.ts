@@ -62,6 +62,7 @@ export class Room extends Emitter<RoomEvents> {
   private peers = 0
   private heartbeat: ReturnType<typeof setInterval> | undefined
   private flushing: Promise<void> | undefined
+  private flushAgain = false
   private started = false
 
   constructor (private readonly components: RoomComponents, readonly code: RoomCode) {
@@ -96,6 +97,7 @@ export class Room extends Emitter<RoomEvents> {
 
   /** Connects the room to a network; history and sending work before this, sending waits for it. */
   attach (transport: Transport): void {
+    if (this.transport === transport) return
     this.transport = transport
     transport.subscribe(this.keys.topic, {
       rendezvous: this.keys.rendezvous,
@@ -200,7 +202,7 @@ export class Room extends Emitter<RoomEvents> {
     if (message.seq !== 0 || Math.abs(message.timestamp - this.now()) > PRESENCE_MAX_SKEW_MS) return 'ignore'
     if (message.timestamp <= (this.lastPresence.get(author) ?? 0)) return 'ignore'
     this.lastPresence.set(author, message.timestamp)
-    void this.heard(author, body.name, body.online)
+    this.heard(author, body.name, body.online).catch(err => { this.emit('rejected', { error: err as Error }) })
     return 'accept'
   }
 
@@ -238,26 +240,35 @@ export class Room extends Emitter<RoomEvents> {
     await this.transport.publish(this.keys.topic, sealFrame(this.keys, signed))
   }
 
-  /** Sends every pending message of ours, oldest first; one flush at a time. */
+  /**
+   * Sends every pending message of ours, oldest first. One flush runs at a time; a call during
+   * a flush makes it go round once more, so a message stored meanwhile is not left behind.
+   */
   private async flushOutbox (): Promise<void> {
+    this.flushAgain = true
     if (this.flushing !== undefined) return await this.flushing
     this.flushing = (async () => {
-      try {
-        const transport = this.transport
-        if (transport === undefined) return
-        const store = this.components.store
-        for (const pending of await store.pendingMessages(this.id)) {
-          const frame = sealFrame(this.keys, fromRecord(pending))
-          const delivered = await transport.publish(this.keys.topic, frame).catch(() => 0)
-          if (delivered === 0) return // nobody reachable: keep it, and the rest, for later
-          await store.setMessageState(this.id, pending.author, pending.seq, 'sent')
-          this.emit('message-state', { ...pending, state: 'sent' })
-        }
-      } finally {
-        this.flushing = undefined
+      while (this.flushAgain) {
+        this.flushAgain = false
+        if (!await this.flushOnce()) return
       }
-    })()
+    })().finally(() => { this.flushing = undefined })
     await this.flushing
+  }
+
+  /** One pass over the outbox; false when nobody was reachable. */
+  private async flushOnce (): Promise<boolean> {
+    const transport = this.transport
+    if (transport === undefined) return false
+    const store = this.components.store
+    for (const pending of await store.pendingMessages(this.id)) {
+      const frame = sealFrame(this.keys, fromRecord(pending))
+      const delivered = await transport.publish(this.keys.topic, frame).catch(() => 0)
+      if (delivered === 0) return false // keep it, and the rest, for when someone is reachable
+      await store.setMessageState(this.id, pending.author, pending.seq, 'sent')
+      this.emit('message-state', { ...pending, state: 'sent' })
+    }
+    return true
   }
 
   private async touch (timestamp: number): Promise<void> {

@@ -53,11 +53,11 @@ export class MemoryStore implements Store {
   }
 
   async latestMessages (roomId: string, limit: number): Promise<MessageRecord[]> {
-    return this.roomMessages(roomId).slice(-limit)
+    return limit <= 0 ? [] : this.roomMessages(roomId).slice(-limit)
   }
 
   async pendingMessages (roomId: string): Promise<MessageRecord[]> {
-    return this.roomMessages(roomId).filter(m => m.state === 'pending')
+    return this.roomMessages(roomId).filter(m => m.state === 'pending').sort((a, b) => a.seq - b.seq)
   }
 
   async putMember (member: MemberRecord): Promise<void> {
