@@ -41,6 +41,8 @@ describe('two people chatting in Chromium', () => {
     await pa.screenshot({ path: `${SHOTS}/home-desktop.png` })
     await pa.getByRole('textbox', { name: 'Display name' }).fill('Alice Martin')
     await pa.getByRole('button', { name: 'Create room' }).click()
+    // The home screen has a "Room code" field too (for joining); wait until the room replaced it.
+    await pa.getByRole('textbox', { name: 'Share link' }).waitFor()
     const codeField = pa.getByRole('textbox', { name: 'Room code' })
     code = await codeField.inputValue()
     link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
@@ -67,6 +69,7 @@ describe('two people chatting in Chromium', () => {
     // Typed codes are forgiving: lower case and spaces instead of dashes.
     await pb.getByRole('textbox', { name: 'Room code' }).fill(code.toLowerCase().replaceAll('-', ' '))
     await pb.getByRole('button', { name: 'Join' }).click()
+    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
     await pb.getByRole('textbox', { name: 'Message' }).fill('Hi Alice!')
     await pb.keyboard.press('Enter')
     await pa.getByRole('log').getByText('Hi Alice!').waitFor({ timeout: 30_000 })
