@@ -1,12 +1,15 @@
 /**
- * The relay's HTTP side: serves the built PWA, tells the app how to reach the libp2p endpoint
- * (`/relay.json`), and reports health. It never sees room traffic.
+ * The relay's HTTP side: serves the built PWA, tells the app how to reach the libp2p endpoints
+ * (`/relay.json`), and reports health (`/health`) and metrics (`/metrics`). The same handler runs
+ * over plain HTTP and over HTTPS. It never sees room traffic.
  */
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { METRICS_CONTENT_TYPE } from './metrics.js'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,16 +30,37 @@ export interface HttpServerInit {
   relayInfo: () => unknown
   /** What `/health` answers. */
   health: () => unknown
+  /** What `/metrics` answers: Prometheus text. */
+  metrics: () => string
 }
 
+/** PEM certificate and key for the HTTPS server. */
+export interface TlsFiles {
+  cert: string
+  key: string
+}
+
+/** The app over plain HTTP (secure context on localhost only). */
 export function createHttpServer (init: HttpServerInit): Server {
+  return createServer(handler(init))
+}
+
+/** The app over HTTPS, so it is a secure context from any machine on the LAN. */
+export function createHttpsServer (init: HttpServerInit, tls: TlsFiles): Server {
+  const server = createTlsServer({ cert: tls.cert, key: tls.key }, handler(init))
+  // A browser that has not accepted the certificate yet aborts the handshake: that is expected.
+  server.on('tlsClientError', (_err, socket) => { socket.destroy() })
+  return server
+}
+
+function handler (init: HttpServerInit): (req: IncomingMessage, res: ServerResponse) => void {
   const root = resolve(init.webRoot)
-  return createServer((req, res) => {
+  return (req, res) => {
     handle(root, init, req, res).catch(err => {
       res.statusCode = 500
       res.end(String((err as Error).message))
     })
-  })
+  }
 }
 
 async function handle (root: string, init: HttpServerInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -50,6 +74,12 @@ async function handle (root: string, init: HttpServerInit, req: IncomingMessage,
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
   if (path === '/relay.json') return json(res, init.relayInfo())
   if (path === '/health') return json(res, init.health())
+  if (path === '/metrics') {
+    res.setHeader('Content-Type', METRICS_CONTENT_TYPE)
+    res.setHeader('Cache-Control', 'no-store')
+    res.end(init.metrics())
+    return
+  }
 
   let file = normalize(join(root, path))
   if (file !== root && !file.startsWith(root + sep)) {
