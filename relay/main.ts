@@ -1,63 +1,60 @@
 /**
- * `npm start` / `npm run relay`: starts the relay and prints where to open the app.
+ * `npm start` / `npm run relay`: starts the relay, prints where to open the app and the
+ * certificate's fingerprint, and shuts down cleanly on SIGINT/SIGTERM.
  */
-import { parseArgs } from 'node:util'
+import { SHUTDOWN_TIMEOUT_MS } from './constants.js'
+import { HELP, parseRelayArgs } from './cli-options.js'
+import { lanNames } from './lan-names.js'
 import { Relay } from './relay.js'
 
-const HELP = `Usage: npm run relay -- [options]
-
-Serves the messenger app and the libp2p relay that lets browsers find each other.
-
-Options:
-  --host <addr>        interface to listen on (default 127.0.0.1; 0.0.0.0 for a LAN)
-  --port <n>           HTTP port for the app (default 8080)
-  --ws-port <n>        WebSocket port for libp2p (default 9090)
-  --data-dir <dir>     where the relay keeps its key (default .data/relay)
-  --web-root <dir>     folder of the built app (default dist/web)
-  --max-reservations <n>  circuit relay reservations held at once (default 1000)
-  -h, --help           show this help
-`
-
-const { values } = parseArgs({
-  options: {
-    host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: '8080' },
-    'ws-port': { type: 'string', default: '9090' },
-    'data-dir': { type: 'string', default: '.data/relay' },
-    'web-root': { type: 'string', default: 'dist/web' },
-    'max-reservations': { type: 'string', default: '1000' },
-    help: { type: 'boolean', short: 'h', default: false }
-  }
-})
-
-if (values.help) {
+let parsed
+try {
+  parsed = parseRelayArgs(process.argv.slice(2))
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\nSee --help for the options.\n`)
+  process.exit(2)
+}
+if (parsed.help) {
   process.stdout.write(HELP)
   process.exit(0)
 }
 
-const relay = new Relay({
-  host: values.host,
-  httpPort: port(values.port, '--port'),
-  wsPort: port(values['ws-port'], '--ws-port'),
-  dataDir: values['data-dir'],
-  webRoot: values['web-root'],
-  maxReservations: Number(values['max-reservations'])
-})
+const relay = new Relay(parsed.init)
+try {
+  await relay.start()
+} catch (err) {
+  process.stderr.write(`The relay could not start: ${(err as Error).message}\n`)
+  process.exit(1)
+}
+process.stdout.write(banner(relay, parsed.init.host ?? ''))
 
-await relay.start()
-process.stdout.write(`\nMeshchat relay is running.\n  Open the app:  ${relay.httpUrl}\n  Relay address: ${relay.info().multiaddrs.join('\n                 ')}\n\n`)
-
+let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void relay.stop().then(() => process.exit(0))
+  process.on(signal, () => {
+    // A second signal, or a shutdown that hangs, ends the process anyway.
+    if (stopping) process.exit(1)
+    stopping = true
+    console.log(JSON.stringify({ time: new Date().toISOString(), event: 'relay.stopping', signal }))
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref()
+    void relay.stop().then(() => process.exit(0), () => process.exit(1))
   })
 }
 
-function port (value: string, name: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    process.stderr.write(`${name} must be a port number (0-65535), got "${value}"\n`)
-    process.exit(2)
+function banner (relay: Relay, host: string): string {
+  const ports = relay.ports()
+  const lines = ['', 'Meshchat relay is running.', `  Open the app:  ${relay.httpUrl}`]
+  if (ports.https !== null) lines.push(`                 ${relay.httpsUrl ?? ''}`)
+  if (ports.https !== null && (host === '0.0.0.0' || host === '::')) {
+    // Listening on every interface: show the addresses other machines on the LAN can use.
+    const names = lanNames()
+    const others = [...names.dns.filter(n => n !== 'localhost' && n.endsWith('.local')),
+      ...names.ips.filter(ip => !ip.includes(':') && !ip.startsWith('127.'))]
+    for (const name of others) lines.push(`  On the LAN:    https://${name}:${ports.https}/`)
   }
-  return n
+  const certificate = relay.tlsCertificate
+  if (certificate !== undefined) {
+    lines.push(`  Certificate SHA-256 fingerprint (${certificate.source}):`, `    ${certificate.fingerprint256}`)
+  }
+  lines.push(`  Relay address: ${relay.info().multiaddrs.join('\n                 ')}`, '', '')
+  return lines.join('\n')
 }
