@@ -1,0 +1,65 @@
+/**
+ * The relay under more demand than its limits: extra reservations are refused cleanly, each
+ * refusal is logged, and the relay keeps serving the peers it accepted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMeshNode } from '../../src/net/libp2p-node.js'
+import type { MeshNode } from '../../src/net/libp2p-node.js'
+import { waitFor } from '../helpers/node-peer.js'
+import { startRelayProcess } from '../helpers/relay-process.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+
+describe('a relay with --max-reservations 2 and four peers', () => {
+  let relay: RelayProcess
+  const accepted: MeshNode[] = []
+  const refused: Error[] = []
+
+  beforeAll(async () => {
+    relay = await startRelayProcess(['--max-reservations', '2'])
+    for (let i = 0; i < 4; i++) {
+      try {
+        accepted.push(await createMeshNode({ relays: relay.multiaddrs }))
+      } catch (err) {
+        refused.push(err as Error)
+      }
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    await Promise.all(accepted.map(async n => { await n.stop() }))
+    await relay?.stop()
+  })
+
+  it('gives two peers a reservation and refuses the other two', () => {
+    expect(accepted).toHaveLength(2)
+    expect(refused).toHaveLength(2)
+    for (const node of accepted) {
+      expect(node.getMultiaddrs().some(a => a.toString().includes(`/p2p/${relay.peerId}/p2p-circuit`))).toBe(true)
+    }
+  })
+
+  it('logs a structured line naming the limit', async () => {
+    await waitFor(() => relay.logs.some(l => l.event === 'relay.limit'), 5_000)
+    const line = relay.logs.find(l => l.event === 'relay.limit')!
+    expect(line).toMatchObject({ limit: 'maxReservations', value: 2 })
+    expect(typeof line.peer).toBe('string')
+    expect(typeof line.time).toBe('string')
+  })
+
+  it('stays up and keeps serving the peers it accepted', async () => {
+    expect(relay.process.exitCode).toBeNull()
+    const health = await (await fetch(new URL('/health', relay.httpUrl))).json()
+    expect(health).toMatchObject({ ok: true, reservations: 2 })
+    const [a, b] = accepted
+    const target = a.getMultiaddrs().find(addr => addr.toString().includes('/p2p-circuit/webrtc'))!
+    const connection = await b.dial(target, { signal: AbortSignal.timeout(15_000) })
+    expect(connection.remotePeer.equals(a.peerId)).toBe(true)
+  })
+
+  it('counts the refusals in /metrics', async () => {
+    const text = await (await fetch(new URL('/metrics', relay.httpUrl))).text()
+    const refusals = /^meshchat_relay_limit_refusals_total\{limit="maxReservations"\} (\d+)$/m.exec(text)
+    expect(Number(refusals?.[1])).toBeGreaterThanOrEqual(2)
+    expect(text).toMatch(/^meshchat_relay_reservations 2$/m)
+  })
+})
