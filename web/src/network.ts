@@ -5,22 +5,28 @@
 import type { Client } from '../../src/client/client.js'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
 import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
+import { answeringRelays } from './probe-relay.js'
+import { relayCandidates } from './relay-addresses.js'
+import type { RelayJson } from './relay-addresses.js'
 import { network } from './state.js'
 
-interface RelayInfo {
-  peerId: string
-  wsPort: number
-}
-
-/** Connects the client to the relay that served the app, and keeps the status signal current. */
+/**
+ * Connects the client through every relay that answers (the one that served the app, and the
+ * others it knows of), and keeps the status signal current.
+ */
 export async function connect (client: Client): Promise<void> {
   network.value = 'connecting'
-  const info = await (await fetch('/relay.json', { cache: 'no-store' })).json() as RelayInfo
-  const relays = [relayAddress(location.hostname, info)]
+  const info = await (await fetch('/relay.json', { cache: 'no-store' })).json() as RelayJson
+  const candidates = relayCandidates(location.hostname, location.protocol === 'https:', info)
+  const answering = await answeringRelays(candidates)
+  // When none answers, try the page's own relay anyway: the error then says what failed.
+  const chosen = answering.length > 0 ? answering : candidates.slice(0, 1)
+  const relays = chosen.map(c => c.addr)
+  const relayPeers = new Set(chosen.map(c => c.peerId))
   const node = await createMeshNode({ relays })
   client.attachTransport(new Libp2pTransport(node, relays))
   const update = (): void => {
-    const relayConnected = node.getConnections().some(c => c.remotePeer.toString() === info.peerId)
+    const relayConnected = node.getConnections().some(c => relayPeers.has(c.remotePeer.toString()))
     network.value = relayConnected ? 'online' : navigator.onLine ? 'connecting' : 'offline'
   }
   node.addEventListener('connection:open', update)
@@ -28,12 +34,4 @@ export async function connect (client: Client): Promise<void> {
   addEventListener('online', update)
   addEventListener('offline', update)
   update()
-}
-
-/** The relay's WebSocket address on the host this page came from, so it works on a LAN too. */
-function relayAddress (hostname: string, info: RelayInfo): string {
-  const host = hostname.replace(/^\[|\]$/g, '')
-  const proto = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? 'ip4' : host.includes(':') ? 'ip6' : 'dns4'
-  const ws = location.protocol === 'https:' ? 'wss' : 'ws'
-  return `/${proto}/${host}/tcp/${info.wsPort}/${ws}/p2p/${info.peerId}`
 }
