@@ -41,3 +41,13 @@ export class InvalidRoomCodeError extends Error {
 export class NotStartedError extends Error {
   constructor (message = 'Not started') { super(message); this.name = 'NotStartedError' }
 }
+
+/** Thrown when a frame names an epoch (key) this peer does not hold. */
+export class UnknownEpochError extends Error {
+  constructor (message = 'Frame is for an epoch this device does not have') { super(message); this.name = 'UnknownEpochError' }
+}
+
+/** Thrown when a chained frame's sender chain is not (yet) known, or its key was already used. */
+export class MissingKeyError extends Error {
+  constructor (message = 'No key for this message (yet)') { super(message); this.name = 'MissingKeyError' }
+}

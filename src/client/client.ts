@@ -8,6 +8,8 @@ import type { Identity } from '../identity/identity.js'
 import { normaliseName } from '../protocol/bodies.js'
 import type { Transport } from '../net/transport.js'
 import { Room } from '../room/room.js'
+import type { RoomInit } from '../room/room.js'
+import { roomIdOf } from '../crypto/room-keys.js'
 import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/room-code.js'
 import type { RoomCode } from '../room/room-code.js'
 import type { RoomRecord, Store } from '../store/store.js'
@@ -18,6 +20,8 @@ const NAME_KEY = 'displayName'
 
 export interface ClientComponents {
   readonly store: Store
+  /** Options for every room (rate limits). */
+  readonly roomInit?: RoomInit
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
 }
@@ -92,27 +96,30 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   private async open (code: RoomCode): Promise<Room> {
-    const room = new Room({
-      identity: this.identity,
-      store: this.components.store,
-      displayName: () => this.name,
-      now: this.components.now
-    }, code)
-    const existing = this.rooms.get(room.id)
+    const id = roomIdOf(code)
+    const existing = this.rooms.get(id)
     if (existing !== undefined) return await existing
     // Registered before the first await, so a second open of the same room waits for this one.
-    const opening = this.startRoom(room, code)
-    this.rooms.set(room.id, opening)
-    opening.catch(() => { this.rooms.delete(room.id) })
+    const opening = this.startRoom(id, code)
+    this.rooms.set(id, opening)
+    opening.catch(() => { this.rooms.delete(id) })
     return await opening
   }
 
-  private async startRoom (room: Room, code: RoomCode): Promise<Room> {
+  private async startRoom (id: string, code: RoomCode): Promise<Room> {
     const store = this.components.store
-    if (await store.getRoom(room.id) === undefined) {
+    let record = await store.getRoom(id)
+    if (record === undefined) {
       const now = (this.components.now ?? Date.now)()
-      await store.putRoom({ id: room.id, secret: code.secret, joinedAt: now, lastActivity: 0 })
+      record = { id, secret: code.secret, joinedAt: now, lastActivity: 0 }
+      await store.putRoom(record)
     }
+    const room = new Room({
+      identity: this.identity,
+      store,
+      displayName: () => this.name,
+      now: this.components.now
+    }, record, this.components.roomInit)
     room.on('message', () => { void this.announceRooms() })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)

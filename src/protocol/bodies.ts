@@ -7,13 +7,17 @@
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js'
 import { MalformedError, TooLargeError } from '../errors.js'
-import { MAX_NAME_BYTES, MAX_TEXT_BYTES } from './constants.js'
+import { KEY_BYTES as KEY, MAX_NAME_BYTES, MAX_TEXT_BYTES } from './constants.js'
 
 export const Kind = {
-  /** A chat message; stored, numbered. */
+  /** A chat message; stored, numbered, sent on the sender's chain. */
   Text: 1,
-  /** "I am here, and this is my name"; ephemeral, never stored, seq 0. */
-  Presence: 2
+  /** "I am here, this is my name and my session prekey"; ephemeral, never stored, seq 0. */
+  Presence: 2,
+  /** Sender-chain states for named members, each sealed to that member's prekey; ephemeral. */
+  KeyShare: 3,
+  /** A new epoch's code, sealed to each remaining member's identity key. */
+  Rotate: 4
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]
@@ -33,6 +37,8 @@ export interface PresenceBody {
   readonly name: string
   /** false when the author is leaving the room. */
   readonly online: boolean
+  /** The author's X25519 prekey for this session: key shares for them are sealed to it. */
+  readonly prekey: Uint8Array
 }
 
 /** text body = nameLength(u8) | name | text */
@@ -51,16 +57,116 @@ export function decodeTextBody (bytes: Uint8Array): TextBody {
   return { name, text: decodeUtf8(rest, 'text') }
 }
 
-/** presence body = nameLength(u8) | name | online(u8: 0 or 1) */
+/** presence body = nameLength(u8) | name | online(u8: 0 or 1) | prekey(32) */
 export function encodePresenceBody (body: PresenceBody): Uint8Array {
   const name = encodeName(body.name)
-  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(body.online ? 1 : 0))
+  if (body.prekey.length !== KEY) throw new RangeError(`"prekey" expected ${KEY} bytes, got ${body.prekey.length}`)
+  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(body.online ? 1 : 0), body.prekey)
 }
 
 export function decodePresenceBody (bytes: Uint8Array): PresenceBody {
   const [name, rest] = decodeName(bytes)
-  if (rest.length !== 1 || rest[0] > 1) throw new MalformedError('Presence flag must be one byte, 0 or 1')
-  return { name, online: rest[0] === 1 }
+  if (rest.length !== 1 + KEY || rest[0] > 1) throw new MalformedError('Presence must end with a flag (0 or 1) and a 32-byte prekey')
+  return { name, online: rest[0] === 1, prekey: rest.slice(1) }
+}
+
+/** One member's copy of a sender chain, sealed to their prekey. */
+export interface KeyShareEntry {
+  readonly recipient: Uint8Array
+  readonly prekey: Uint8Array
+  readonly ephemeral: Uint8Array
+  readonly ciphertext: Uint8Array
+}
+
+/** Sealed chain state: chainId(8) | index(u32) | chainKey(32), plus the AEAD tag. */
+export const KEY_SHARE_CIPHERTEXT_BYTES = 8 + 4 + 32 + 16
+const KEY_SHARE_ENTRY_BYTES = KEY * 3 + KEY_SHARE_CIPHERTEXT_BYTES
+export const MAX_KEY_SHARE_ENTRIES = 64
+
+/** key share body = count(u8) | { recipient(32) | prekey(32) | ephemeral(32) | ciphertext(60) }* */
+export function encodeKeyShareBody (entries: KeyShareEntry[]): Uint8Array {
+  if (entries.length === 0 || entries.length > MAX_KEY_SHARE_ENTRIES) {
+    throw new RangeError(`A key share holds 1..${MAX_KEY_SHARE_ENTRIES} entries, got ${entries.length}`)
+  }
+  return concatBytes(Uint8Array.of(entries.length), ...entries.flatMap(e => {
+    if (e.ciphertext.length !== KEY_SHARE_CIPHERTEXT_BYTES) throw new RangeError('key share ciphertext has the wrong length')
+    return [e.recipient, e.prekey, e.ephemeral, e.ciphertext]
+  }))
+}
+
+export function decodeKeyShareBody (bytes: Uint8Array): KeyShareEntry[] {
+  if (bytes.length < 1) throw new MalformedError('Key share is empty')
+  const count = bytes[0]
+  if (count === 0 || count > MAX_KEY_SHARE_ENTRIES) throw new MalformedError(`Key share entry count ${count} is out of range`)
+  if (bytes.length !== 1 + count * KEY_SHARE_ENTRY_BYTES) throw new MalformedError('Key share length does not match its entry count')
+  const entries: KeyShareEntry[] = []
+  for (let i = 0, o = 1; i < count; i++, o += KEY_SHARE_ENTRY_BYTES) {
+    entries.push({
+      recipient: bytes.slice(o, o + KEY),
+      prekey: bytes.slice(o + KEY, o + 2 * KEY),
+      ephemeral: bytes.slice(o + 2 * KEY, o + 3 * KEY),
+      ciphertext: bytes.slice(o + 3 * KEY, o + KEY_SHARE_ENTRY_BYTES)
+    })
+  }
+  return entries
+}
+
+/** One remaining member's copy of the new epoch's code, sealed to their identity key. */
+export interface RotateEntry {
+  readonly recipient: Uint8Array
+  readonly ephemeral: Uint8Array
+  readonly ciphertext: Uint8Array
+}
+
+export interface RotateBody {
+  /** The new epoch's number: the current one plus one. */
+  readonly epoch: number
+  /** Identity keys of the members removed by this rotation. */
+  readonly removed: Uint8Array[]
+  readonly entries: RotateEntry[]
+}
+
+/** Sealed code secret: 26 ASCII characters, plus the AEAD tag. */
+export const ROTATE_CIPHERTEXT_BYTES = 26 + 16
+const ROTATE_ENTRY_BYTES = KEY * 2 + ROTATE_CIPHERTEXT_BYTES
+export const MAX_ROTATE_ENTRIES = 256
+export const MAX_REMOVED = 64
+
+/** rotate body = epoch(u32) | removedCount(u8) | removed(32)* | entryCount(u16) | { recipient(32) | ephemeral(32) | ciphertext(42) }* */
+export function encodeRotateBody (body: RotateBody): Uint8Array {
+  if (body.removed.length > MAX_REMOVED) throw new RangeError(`At most ${MAX_REMOVED} members can be removed at once`)
+  if (body.entries.length > MAX_ROTATE_ENTRIES) throw new RangeError(`At most ${MAX_ROTATE_ENTRIES} members per rotation`)
+  const head = new Uint8Array(5)
+  new DataView(head.buffer).setUint32(0, body.epoch)
+  head[4] = body.removed.length
+  const count = new Uint8Array(2)
+  new DataView(count.buffer).setUint16(0, body.entries.length)
+  return concatBytes(head, ...body.removed, count, ...body.entries.flatMap(e => [e.recipient, e.ephemeral, e.ciphertext]))
+}
+
+export function decodeRotateBody (bytes: Uint8Array): RotateBody {
+  if (bytes.length < 7) throw new MalformedError('Rotation is truncated')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const epoch = view.getUint32(0)
+  const removedCount = bytes[4]
+  if (removedCount > MAX_REMOVED) throw new MalformedError('Too many removed members')
+  let o = 5
+  const removed: Uint8Array[] = []
+  if (bytes.length < o + removedCount * KEY + 2) throw new MalformedError('Rotation is truncated')
+  for (let i = 0; i < removedCount; i++, o += KEY) removed.push(bytes.slice(o, o + KEY))
+  const entryCount = view.getUint16(o)
+  o += 2
+  if (entryCount > MAX_ROTATE_ENTRIES) throw new MalformedError('Too many rotation entries')
+  if (bytes.length !== o + entryCount * ROTATE_ENTRY_BYTES) throw new MalformedError('Rotation length does not match its entry count')
+  const entries: RotateEntry[] = []
+  for (let i = 0; i < entryCount; i++, o += ROTATE_ENTRY_BYTES) {
+    entries.push({
+      recipient: bytes.slice(o, o + KEY),
+      ephemeral: bytes.slice(o + KEY, o + 2 * KEY),
+      ciphertext: bytes.slice(o + 2 * KEY, o + ROTATE_ENTRY_BYTES)
+    })
+  }
+  return { epoch, removed, entries }
 }
 
 /** Trims and bounds a display name; throws when nothing is left. */

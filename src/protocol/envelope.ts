@@ -1,26 +1,37 @@
 /**
- * The wire envelope. A message is signed by its author, then the signed bytes are encrypted
- * under the room key:
+ * The wire envelope, in three layers, each checked before the next is read:
  *
  * ```
- * frame     = version(1) | nonce(24) | XChaCha20-Poly1305(messageKey, nonce, signed, aad)
- * signed    = kind(1) | author(32) | seq(u64) | timestamp(u64 ms) | bodyLength(u32) | body | signature(64)
- * signature = Ed25519(author, "meshchat/message/v1" | roomId | signed-without-signature)
- * aad       = "meshchat/frame/v1" | roomId | version
+ * frame   = version(1) | epochTag(8) | nonce(24) | XChaCha20-Poly1305(frameKey, nonce, payload, aad)
+ *           aad = "meshchat/frame/v1" | epochTag | version
+ * payload = mode(1) | author(32) | chainId(8) | index(u32) | data
+ *           mode 0, plain:   data = signed
+ *           mode 1, chained: data = XChaCha20-Poly1305(messageKey(author, chainId, index), 0, signed,
+ *                                   "meshchat/chain/v1" | payload header)
+ * signed  = kind(1) | author(32) | seq(u64) | timestamp(u64 ms) | bodyLength(u32) | body | signature(64)
+ *           signature = Ed25519(author, "meshchat/message/v1" | epochId | signed-without-signature)
  * ```
  *
- * Sign-then-encrypt hides the author from anyone without the room key; the room id inside the
- * signature means a member cannot move a message into another room, even one they belong to.
- * `openFrame` is stateless; replays are caught by the room, which knows what it already holds.
+ * - The frame layer keeps everything, even who wrote what, from anyone without the epoch's key.
+ * - The chained layer gives forward secrecy to content (see crypto/sender-chain.ts).
+ * - The signature covers the epoch, the author, the sequence number, the time and the content,
+ *   so a message cannot be altered, attributed to someone else, or moved into another room or
+ *   epoch. It is over the plaintext, so a stored message can be passed on (history sync) and
+ *   still be checked against its author's key.
+ *
+ * These functions are stateless; replays are caught by the room, which knows what it holds.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { assertBytes, concatBytes, utf8 } from '../bytes.js'
-import { BadSignatureError, DecryptError, MalformedError, TooLargeError, UnsupportedVersionError } from '../errors.js'
+import {
+  BadSignatureError, DecryptError, MalformedError, TooLargeError, UnknownEpochError, UnsupportedVersionError
+} from '../errors.js'
 import { sign, verify } from '../identity/identity.js'
 import type { Identity } from '../identity/identity.js'
 import {
-  FRAME_CONTEXT, FRAME_VERSION, KEY_BYTES, MAX_BODY_BYTES, MAX_FRAME_BYTES, MESSAGE_HEADER_BYTES,
-  NONCE_BYTES, SIGNATURE_BYTES, SIGNATURE_CONTEXT, TAG_BYTES
+  AEAD_TAG_BYTES, CHAIN_CONTEXT, CHAIN_ID_BYTES, EPOCH_TAG_BYTES, FRAME_CONTEXT, FRAME_VERSION, KEY_BYTES,
+  MAX_BODY_BYTES, MAX_FRAME_BYTES, MESSAGE_HEADER_BYTES, NONCE_BYTES, PAYLOAD_HEADER_BYTES, SIGNATURE_BYTES,
+  SIGNATURE_CONTEXT
 } from './constants.js'
 
 /** A message as its author signed it. */
@@ -37,18 +48,36 @@ export interface SignedMessage {
 
 export type UnsignedMessage = Omit<SignedMessage, 'signature' | 'author'>
 
-/** What a frame is sealed for: the room's id and key. */
-export interface FrameContext {
-  readonly roomId: Uint8Array
-  readonly messageKey: Uint8Array
+/** The keys of the epoch a frame belongs to. */
+export interface FrameKeys {
+  readonly tag: Uint8Array
+  readonly frameKey: Uint8Array
+}
+
+export const Mode = { Plain: 0, Chained: 1 } as const
+export type PayloadMode = typeof Mode[keyof typeof Mode]
+
+/** The frame's decrypted payload: who sent it, on which chain position, and its data. */
+export interface Payload {
+  readonly mode: PayloadMode
+  readonly author: Uint8Array
+  readonly chainId: Uint8Array
+  readonly index: number
+  readonly data: Uint8Array
 }
 
 const SIGNATURE_PREFIX = utf8(SIGNATURE_CONTEXT)
 const FRAME_PREFIX = utf8(FRAME_CONTEXT)
-const MIN_FRAME_BYTES = 1 + NONCE_BYTES + TAG_BYTES + MESSAGE_HEADER_BYTES + SIGNATURE_BYTES
+const CHAIN_PREFIX = utf8(CHAIN_CONTEXT)
+const ZERO_NONCE = new Uint8Array(NONCE_BYTES)
+const FRAME_OVERHEAD = 1 + EPOCH_TAG_BYTES + NONCE_BYTES + AEAD_TAG_BYTES
+/** Smallest frame that can hold a plain signed message. */
+export const MIN_FRAME_BYTES = FRAME_OVERHEAD + PAYLOAD_HEADER_BYTES + MESSAGE_HEADER_BYTES + SIGNATURE_BYTES
 
-/** Signs a message as `identity`. */
-export function signMessage (identity: Identity, roomId: Uint8Array, message: UnsignedMessage): SignedMessage {
+// ---- signed messages ----
+
+/** Signs a message as `identity`, for one epoch. */
+export function signMessage (identity: Identity, epochId: Uint8Array, message: UnsignedMessage): SignedMessage {
   assertBytes(message.body, 'body')
   if (message.body.length > MAX_BODY_BYTES) {
     throw new TooLargeError(`Message body is ${message.body.length} bytes; the limit is ${MAX_BODY_BYTES}`)
@@ -57,54 +86,22 @@ export function signMessage (identity: Identity, roomId: Uint8Array, message: Un
   checkUint(message.seq, 'seq', Number.MAX_SAFE_INTEGER)
   checkUint(message.timestamp, 'timestamp', Number.MAX_SAFE_INTEGER)
   const header = encodeHeader({ ...message, author: identity.publicKey })
-  const signature = sign(identity, concatBytes(SIGNATURE_PREFIX, roomId, header, message.body))
+  const signature = sign(identity, concatBytes(SIGNATURE_PREFIX, epochId, header, message.body))
   return { ...message, author: identity.publicKey, signature }
 }
 
-/** Encrypts a signed message into a frame for the room. */
-export function sealFrame (context: FrameContext, message: SignedMessage, nonce = randomNonce()): Uint8Array {
-  assertBytes(context.messageKey, 'messageKey', KEY_BYTES)
-  assertBytes(nonce, 'nonce', NONCE_BYTES)
-  const plaintext = concatBytes(encodeHeader(message), message.body, message.signature)
-  const ciphertext = xchacha20poly1305(context.messageKey, nonce, frameAad(context.roomId)).encrypt(plaintext)
-  const frame = concatBytes(Uint8Array.of(FRAME_VERSION), nonce, ciphertext)
-  if (frame.length > MAX_FRAME_BYTES) {
-    throw new TooLargeError(`Frame is ${frame.length} bytes; the limit is ${MAX_FRAME_BYTES}`)
-  }
-  return frame
+/** Checks a message's signature for an epoch. @throws BadSignatureError */
+export function verifyMessage (message: SignedMessage, epochId: Uint8Array): void {
+  const signed = concatBytes(SIGNATURE_PREFIX, epochId, encodeHeader(message), message.body)
+  if (!verify(message.signature, signed, message.author)) throw new BadSignatureError()
 }
 
-/**
- * Decrypts and verifies a frame from the network.
- * @throws TooLargeError | MalformedError | UnsupportedVersionError | DecryptError | BadSignatureError
- */
-export function openFrame (context: FrameContext, frame: Uint8Array): SignedMessage {
-  if (!(frame instanceof Uint8Array)) throw new MalformedError('Frame is not bytes')
-  if (frame.length > MAX_FRAME_BYTES) {
-    throw new TooLargeError(`Frame is ${frame.length} bytes; the limit is ${MAX_FRAME_BYTES}`)
-  }
-  if (frame.length < 1) throw new MalformedError('Empty frame')
-  if (frame[0] !== FRAME_VERSION) throw new UnsupportedVersionError(`Frame version ${frame[0]} is not supported`)
-  if (frame.length < MIN_FRAME_BYTES) {
-    throw new MalformedError(`Frame is ${frame.length} bytes; the smallest valid frame is ${MIN_FRAME_BYTES}`)
-  }
-  let plaintext: Uint8Array
-  try {
-    plaintext = xchacha20poly1305(context.messageKey, frame.subarray(1, 1 + NONCE_BYTES), frameAad(context.roomId))
-      .decrypt(frame.subarray(1 + NONCE_BYTES))
-  } catch {
-    throw new DecryptError()
-  }
-  const message = decodeSigned(plaintext)
-  const signed = plaintext.subarray(0, plaintext.length - SIGNATURE_BYTES)
-  if (!verify(message.signature, concatBytes(SIGNATURE_PREFIX, context.roomId, signed), message.author)) {
-    throw new BadSignatureError()
-  }
-  return message
+export function encodeSigned (message: SignedMessage): Uint8Array {
+  return concatBytes(encodeHeader(message), message.body, message.signature)
 }
 
-/** Parses the decrypted bytes; every length is checked before it is used. */
-function decodeSigned (bytes: Uint8Array): SignedMessage {
+/** Parses signed bytes; every length is checked before it is used. Does not verify. */
+export function decodeSigned (bytes: Uint8Array): SignedMessage {
   if (bytes.length < MESSAGE_HEADER_BYTES + SIGNATURE_BYTES) throw new MalformedError('Message is truncated')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const kind = bytes[0]
@@ -119,6 +116,101 @@ function decodeSigned (bytes: Uint8Array): SignedMessage {
   const body = bytes.slice(MESSAGE_HEADER_BYTES, MESSAGE_HEADER_BYTES + bodyLength)
   const signature = bytes.slice(MESSAGE_HEADER_BYTES + bodyLength)
   return { kind, author, seq, timestamp, body, signature }
+}
+
+// ---- payloads ----
+
+/** A plain payload: readable by every holder of the epoch key (presence, key shares, rotations). */
+export function plainPayload (message: SignedMessage): Payload {
+  return { mode: Mode.Plain, author: message.author, chainId: new Uint8Array(CHAIN_ID_BYTES), index: 0, data: encodeSigned(message) }
+}
+
+/** A chained payload: the signed message encrypted under one sender-chain message key. */
+export function chainedPayload (message: SignedMessage, chainId: Uint8Array, index: number, messageKey: Uint8Array): Payload {
+  assertBytes(messageKey, 'messageKey', KEY_BYTES)
+  assertBytes(chainId, 'chainId', CHAIN_ID_BYTES)
+  checkUint(index, 'index', 0xffffffff)
+  const header = encodePayloadHeader(Mode.Chained, message.author, chainId, index)
+  const data = xchacha20poly1305(messageKey, ZERO_NONCE, concatBytes(CHAIN_PREFIX, header)).encrypt(encodeSigned(message))
+  return { mode: Mode.Chained, author: message.author, chainId, index, data }
+}
+
+/** Decrypts a chained payload with its message key. @throws DecryptError */
+export function openChained (payload: Payload, messageKey: Uint8Array): Uint8Array {
+  const header = encodePayloadHeader(payload.mode, payload.author, payload.chainId, payload.index)
+  try {
+    return xchacha20poly1305(messageKey, ZERO_NONCE, concatBytes(CHAIN_PREFIX, header)).decrypt(payload.data)
+  } catch {
+    throw new DecryptError('Could not decrypt the message with its sender key')
+  }
+}
+
+// ---- frames ----
+
+/** Encrypts a payload into a frame of an epoch. */
+export function sealFrame (keys: FrameKeys, payload: Payload, nonce = randomNonce()): Uint8Array {
+  assertBytes(keys.frameKey, 'frameKey', KEY_BYTES)
+  assertBytes(keys.tag, 'tag', EPOCH_TAG_BYTES)
+  assertBytes(nonce, 'nonce', NONCE_BYTES)
+  const plaintext = concatBytes(encodePayloadHeader(payload.mode, payload.author, payload.chainId, payload.index), payload.data)
+  const ciphertext = xchacha20poly1305(keys.frameKey, nonce, frameAad(keys.tag)).encrypt(plaintext)
+  const frame = concatBytes(Uint8Array.of(FRAME_VERSION), keys.tag, nonce, ciphertext)
+  if (frame.length > MAX_FRAME_BYTES) {
+    throw new TooLargeError(`Frame is ${frame.length} bytes; the limit is ${MAX_FRAME_BYTES}`)
+  }
+  return frame
+}
+
+/**
+ * Decrypts a frame from the network with the key of the epoch it names.
+ * @throws TooLargeError | MalformedError | UnsupportedVersionError | UnknownEpochError | DecryptError
+ */
+export function openFrame<K extends FrameKeys> (frame: Uint8Array, keysForTag: (tag: Uint8Array) => K | undefined): { keys: K, payload: Payload } {
+  if (!(frame instanceof Uint8Array)) throw new MalformedError('Frame is not bytes')
+  if (frame.length > MAX_FRAME_BYTES) {
+    throw new TooLargeError(`Frame is ${frame.length} bytes; the limit is ${MAX_FRAME_BYTES}`)
+  }
+  if (frame.length < 1) throw new MalformedError('Empty frame')
+  if (frame[0] !== FRAME_VERSION) throw new UnsupportedVersionError(`Frame version ${frame[0]} is not supported`)
+  if (frame.length < MIN_FRAME_BYTES) {
+    throw new MalformedError(`Frame is ${frame.length} bytes; the smallest valid frame is ${MIN_FRAME_BYTES}`)
+  }
+  const tag = frame.subarray(1, 1 + EPOCH_TAG_BYTES)
+  const keys = keysForTag(tag)
+  if (keys === undefined) throw new UnknownEpochError()
+  let plaintext: Uint8Array
+  try {
+    plaintext = xchacha20poly1305(keys.frameKey, frame.subarray(1 + EPOCH_TAG_BYTES, FRAME_OVERHEAD - AEAD_TAG_BYTES), frameAad(keys.tag))
+      .decrypt(frame.subarray(FRAME_OVERHEAD - AEAD_TAG_BYTES))
+  } catch {
+    throw new DecryptError()
+  }
+  return { keys, payload: decodePayload(plaintext) }
+}
+
+function decodePayload (bytes: Uint8Array): Payload {
+  if (bytes.length < PAYLOAD_HEADER_BYTES) throw new MalformedError('Payload is truncated')
+  const mode = bytes[0]
+  if (mode !== Mode.Plain && mode !== Mode.Chained) throw new MalformedError(`Unknown payload mode ${mode}`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return {
+    mode,
+    author: bytes.slice(1, 33),
+    chainId: bytes.slice(33, 33 + CHAIN_ID_BYTES),
+    index: view.getUint32(33 + CHAIN_ID_BYTES),
+    data: bytes.slice(PAYLOAD_HEADER_BYTES)
+  }
+}
+
+function encodePayloadHeader (mode: PayloadMode, author: Uint8Array, chainId: Uint8Array, index: number): Uint8Array {
+  assertBytes(author, 'author', 32)
+  assertBytes(chainId, 'chainId', CHAIN_ID_BYTES)
+  const header = new Uint8Array(PAYLOAD_HEADER_BYTES)
+  header[0] = mode
+  header.set(author, 1)
+  header.set(chainId, 33)
+  new DataView(header.buffer).setUint32(33 + CHAIN_ID_BYTES, index)
+  return header
 }
 
 function encodeHeader (message: Omit<SignedMessage, 'signature'>): Uint8Array {
@@ -145,8 +237,8 @@ function checkUint (value: number, name: string, max: number): void {
   }
 }
 
-function frameAad (roomId: Uint8Array): Uint8Array {
-  return concatBytes(FRAME_PREFIX, roomId, Uint8Array.of(FRAME_VERSION))
+function frameAad (tag: Uint8Array): Uint8Array {
+  return concatBytes(FRAME_PREFIX, tag, Uint8Array.of(FRAME_VERSION))
 }
 
 function randomNonce (): Uint8Array {

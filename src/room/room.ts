@@ -1,22 +1,37 @@
 /**
- * One room: its history (from the store), its members and who is online, sending and receiving.
- * The room is where network frames become messages: every frame is opened (decrypt + verify),
- * checked against what is already stored (replays), decoded by kind, stored once, then shown.
+ * One room: its history (from the store), its members and who is online, its epochs and keys,
+ * sending and receiving. The room is where network frames become messages: every frame is
+ * opened with its epoch's key, its sender's chain key and its author's signature, checked
+ * against what is already held (replays), decoded by kind, stored once, then shown.
  */
-import { bytesToHex, hexToBytes } from '../bytes.js'
-import { deriveRoomKeys } from '../crypto/room-keys.js'
-import type { RoomKeys } from '../crypto/room-keys.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, concatBytes, fromUtf8, hexToBytes, utf8 } from '../bytes.js'
+import { identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../crypto/pairwise.js'
 import { Emitter } from '../events.js'
 import type { Identity } from '../identity/identity.js'
 import {
-  Kind, decodePresenceBody, decodeTextBody, encodePresenceBody, encodeTextBody, isStoredKind
+  Kind, decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody,
+  encodePresenceBody, encodeRotateBody, encodeTextBody, isStoredKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
 } from '../protocol/bodies.js'
-import { openFrame, sealFrame, signMessage } from '../protocol/envelope.js'
-import type { SignedMessage } from '../protocol/envelope.js'
+import type { RotateEntry } from '../protocol/bodies.js'
+import {
+  Mode, chainedPayload, decodeSigned, encodeSigned, openChained, openFrame, plainPayload, sealFrame, signMessage,
+  verifyMessage
+} from '../protocol/envelope.js'
+import type { Payload, SignedMessage, UnsignedMessage } from '../protocol/envelope.js'
 import type { Transport, Verdict } from '../net/transport.js'
-import type { MemberRecord, MessageRecord, Store } from '../store/store.js'
+import type { MemberRecord, MessageRecord, RoomRecord, Store } from '../store/store.js'
+import { EpochBook } from './epochs.js'
+import type { Epoch } from './epochs.js'
+import { KeyBook } from './key-book.js'
+import { RateLimiter } from './rate-limiter.js'
+import type { RateLimit } from './rate-limiter.js'
+import { generateRoomCode, roomCodeFromSecret } from './room-code.js'
 import type { RoomCode } from './room-code.js'
-import { PRESENCE_INTERVAL_MS, PRESENCE_MAX_SKEW_MS, PRESENCE_TIMEOUT_MS } from './constants.js'
+import {
+  DEFAULT_RATE_LIMIT, EPHEMERAL_MAX_SKEW_MS, KEY_SHARE_DEBOUNCE_MS, MAX_WAITING_FRAMES, PRESENCE_INTERVAL_MS,
+  PRESENCE_TIMEOUT_MS, WAITING_FRAME_TTL_MS
+} from './constants.js'
 
 /** A member as the UI shows them. */
 export interface MemberView {
@@ -25,6 +40,8 @@ export interface MemberView {
   readonly online: boolean
   readonly lastSeen: number
   readonly self: boolean
+  /** Another key in this room uses the same name: people should compare fingerprints. */
+  readonly nameClash: boolean
 }
 
 export interface RoomEvents extends Record<string, unknown> {
@@ -36,8 +53,17 @@ export interface RoomEvents extends Record<string, unknown> {
   members: MemberView[]
   /** The number of connected peers in the room changed. */
   peers: number
+  /** The room moved to a new epoch: a new code, without the removed members. */
+  epoch: { number: number, code: RoomCode, removed: string[] }
+  /** A rotation left us out: we are no longer a member. */
+  removed: { by: string }
   /** A frame was dropped; for diagnostics and tests. */
   rejected: { error: Error }
+}
+
+export interface RoomInit {
+  /** Frames per member accepted; more are ignored. */
+  rateLimit?: RateLimit
 }
 
 export interface RoomComponents {
@@ -49,28 +75,63 @@ export interface RoomComponents {
   readonly now?: () => number
 }
 
+interface WaitingFrame {
+  readonly frame: Uint8Array
+  readonly at: number
+}
+
 export class Room extends Emitter<RoomEvents> {
+  /** Stable local id: from the code the room was first joined with. */
   readonly id: string
-  readonly keys: RoomKeys
   private readonly self: string
   private readonly now: () => number
+  private epochs: EpochBook
+  private readonly keys: KeyBook
+  private readonly limiter: RateLimiter
   private readonly memberRecords = new Map<string, MemberRecord>()
   /** Local receive time of each member's last presence or message, for "online". */
   private readonly lastHeard = new Map<string, number>()
-  private readonly lastPresence = new Map<string, number>()
+  private readonly lastEphemeral = new Map<string, number>()
+  /** Latest prekey each member announced in each epoch: where our chain goes. */
+  private readonly prekeys = new Map<string, Uint8Array>()
+  private readonly pendingShares = new Map<string, Set<string>>()
+  private shareTimer: ReturnType<typeof setTimeout> | undefined
+  /** Chained frames from members whose key share has not arrived yet. */
+  private waiting: WaitingFrame[] = []
   private transport: Transport | undefined
+  private readonly topics = new Set<string>()
   private peers = 0
   private heartbeat: ReturnType<typeof setInterval> | undefined
   private flushing: Promise<void> | undefined
   private flushAgain = false
   private started = false
+  private removedAt: number | undefined
+  private lastAnnounced = 0
 
-  constructor (private readonly components: RoomComponents, readonly code: RoomCode) {
+  constructor (private readonly components: RoomComponents, record: RoomRecord, init: RoomInit = {}) {
     super()
-    this.keys = deriveRoomKeys(code)
-    this.id = this.keys.id
+    this.id = record.id
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
+    this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
+    this.keys = new KeyBook(components.identity.publicKey)
+    this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
+    this.removedAt = record.removedAt
+  }
+
+  /** The current epoch's code: what to share to invite someone now. */
+  get code (): RoomCode {
+    return this.epochs.current.code
+  }
+
+  /** The current epoch (topic, keys, number). */
+  get epoch (): Epoch {
+    return this.epochs.current
+  }
+
+  /** True once a rotation left us out of the room. */
+  get removed (): boolean {
+    return this.removedAt !== undefined
   }
 
   /** Loads members from the store. History is read on demand with `history()`. */
@@ -83,14 +144,16 @@ export class Room extends Emitter<RoomEvents> {
     this.heartbeat = setInterval(() => { void this.tick() }, PRESENCE_INTERVAL_MS)
   }
 
-  /** Leaves the topic and says goodbye; history stays stored. */
+  /** Leaves the topics and says goodbye; history stays stored. */
   async stop (): Promise<void> {
     if (!this.started) return
     this.started = false
     clearInterval(this.heartbeat)
+    clearTimeout(this.shareTimer)
     if (this.transport !== undefined) {
       await this.sendPresence(false).catch(() => {})
-      this.transport.unsubscribe(this.keys.topic)
+      for (const topic of this.topics) this.transport.unsubscribe(topic)
+      this.topics.clear()
       this.transport = undefined
     }
   }
@@ -99,15 +162,10 @@ export class Room extends Emitter<RoomEvents> {
   attach (transport: Transport): void {
     if (this.transport === transport) return
     this.transport = transport
-    transport.subscribe(this.keys.topic, {
-      rendezvous: this.keys.rendezvous,
-      onFrame: async frame => await this.receive(frame),
-      onPeers: count => { this.onPeers(count) }
-    })
-    this.onPeers(transport.peerCount(this.keys.topic))
+    this.followEpochs()
   }
 
-  /** Connected peers in this room right now. */
+  /** Connected peers in the room's current epoch right now. */
   get peerCount (): number {
     return this.peers
   }
@@ -120,8 +178,14 @@ export class Room extends Emitter<RoomEvents> {
   /** Everyone seen in this room, the user first. */
   members (): MemberView[] {
     const now = this.now()
+    const selfName = this.components.displayName()
+    const names = new Map<string, number>()
+    const count = (name: string): void => { names.set(name.toLowerCase(), (names.get(name.toLowerCase()) ?? 0) + 1) }
+    count(selfName)
+    for (const m of this.memberRecords.values()) if (m.key !== this.self) count(m.name)
+    const clash = (name: string): boolean => (names.get(name.toLowerCase()) ?? 0) > 1
     const views: MemberView[] = [{
-      key: this.self, name: this.components.displayName(), online: true, lastSeen: now, self: true
+      key: this.self, name: selfName, online: !this.removed, lastSeen: now, self: true, nameClash: clash(selfName)
     }]
     for (const m of this.memberRecords.values()) {
       if (m.key === this.self) continue
@@ -131,7 +195,8 @@ export class Room extends Emitter<RoomEvents> {
         name: m.name,
         online: heard !== undefined && now - heard < PRESENCE_TIMEOUT_MS,
         lastSeen: m.lastSeen,
-        self: false
+        self: false,
+        nameClash: clash(m.name)
       })
     }
     return views.sort((a, b) => Number(b.self) - Number(a.self) || Number(b.online) - Number(a.online) ||
@@ -143,12 +208,14 @@ export class Room extends Emitter<RoomEvents> {
    * `sent` once handed to at least one peer, now or when the room is next reachable.
    */
   async send (text: string): Promise<MessageRecord> {
+    if (this.removed) throw new Error('You were removed from this room')
     const store = this.components.store
     const body = encodeTextBody({ name: this.components.displayName(), text })
     const seq = await store.nextSeq(this.id)
-    const signed = signMessage(this.components.identity, this.keys.roomId,
+    const epoch = this.epochs.current
+    const signed = signMessage(this.components.identity, epoch.epochId,
       { kind: Kind.Text, seq, timestamp: this.now(), body })
-    const record = toRecord(this.id, signed, this.now(), 'pending')
+    const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
     await this.touch(record.timestamp)
     this.emit('message', record)
@@ -158,37 +225,110 @@ export class Room extends Emitter<RoomEvents> {
   }
 
   /**
+   * Starts a new epoch with a new code, sealed to every known member except `remove`. Those
+   * removed (and anyone who only ever had an older code) cannot read anything from then on.
+   */
+  async rotate (remove: string[] = []): Promise<void> {
+    if (this.removed) throw new Error('You were removed from this room')
+    if (remove.includes(this.self)) throw new RangeError('To leave a room, leave it; you cannot remove yourself')
+    if (remove.length > MAX_REMOVED) throw new RangeError(`At most ${MAX_REMOVED} members can be removed at once`)
+    const parent = this.epochs.current
+    const code = generateRoomCode()
+    const number = parent.number + 1
+    const recipients = [...this.memberRecords.keys()].filter(k => k !== this.self && !remove.includes(k))
+    const entries: RotateEntry[] = recipients.map(key => {
+      const recipient = hexToBytes(key)
+      const box = sealTo(identityToX25519(recipient), utf8(code.secret), rotateContext(parent, this.components.identity.publicKey, recipient, number))
+      return { recipient, ephemeral: box.ephemeral, ciphertext: box.ciphertext }
+    })
+    const signed = signMessage(this.components.identity, parent.epochId, {
+      kind: Kind.Rotate, seq: 0, timestamp: this.now(), body: encodeRotateBody({ epoch: number, removed: remove.map(hexToBytes), entries })
+    })
+    const data = encodeSigned(signed)
+    await this.publish(parent, plainPayload(signed))
+    await this.adoptEpoch({
+      number,
+      secret: code.secret,
+      rotation: { author: this.self, removed: remove, digest: bytesToHex(sha256(data)), parent: parent.tagHex, signed: data }
+    })
+  }
+
+  /** Removes a member: a rotation that leaves them out. */
+  async removeMember (key: string): Promise<void> {
+    await this.rotate([key])
+  }
+
+  /**
    * Handles one frame from the network and tells the transport what to do with it.
    * Never throws: anything wrong with the frame becomes a verdict.
    */
   async receive (frame: Uint8Array): Promise<Verdict> {
-    let message: SignedMessage
+    let epoch: Epoch
+    let payload: Payload
     try {
-      message = openFrame(this.keys, frame)
+      ({ keys: epoch, payload } = openFrame(frame, tag => this.epochs.byTag(tag)))
     } catch (err) {
       this.emit('rejected', { error: err as Error })
       return 'reject'
     }
-    const author = bytesToHex(message.author)
+    const author = bytesToHex(payload.author)
     if (author === this.self) return 'ignore' // our own, echoed back
     try {
-      switch (message.kind) {
-        case Kind.Text: return await this.receiveText(message, author)
-        case Kind.Presence: return this.receivePresence(message, author)
-        default:
-          // A kind from a newer version: valid and signed, so pass it on, but nothing to show.
-          return 'accept'
-      }
+      if (payload.mode === Mode.Plain) return await this.receivePlain(epoch, payload, author)
+      return await this.receiveChained(epoch, payload, author, frame)
     } catch (err) {
       this.emit('rejected', { error: err as Error })
       return 'reject'
     }
   }
 
-  private async receiveText (message: SignedMessage, author: string): Promise<Verdict> {
+  private async receivePlain (epoch: Epoch, payload: Payload, author: string): Promise<Verdict> {
+    const message = openSigned(payload.data, payload.author, epoch)
+    if (!this.limiter.take(author)) return 'ignore'
+    switch (message.kind) {
+      case Kind.Presence: return this.receivePresence(epoch, message, author)
+      case Kind.KeyShare: return await this.receiveKeyShare(epoch, message, author)
+      case Kind.Rotate: return await this.receiveRotate(epoch, message, author)
+      case Kind.Text: return 'reject' // content must travel on a sender chain
+      default: return 'accept' // a kind from a newer version: signed and valid, so pass it on
+    }
+  }
+
+  private async receiveChained (epoch: Epoch, payload: Payload, author: string, frame: Uint8Array): Promise<Verdict> {
+    const chain = this.keys.receiver(epoch, payload.author, payload.chainId)
+    if (chain === undefined) {
+      // Its key share may be on its way, or the sender never saw our prekey: keep the frame (but
+      // do not pass on what we cannot check) and announce ourselves again.
+      this.wait(frame)
+      this.announceSoon()
+      return 'ignore'
+    }
+    const key = chain.take(payload.index)
+    if (key === undefined) return 'ignore' // already read (a replay), or from before we joined
+    let message: SignedMessage
+    try {
+      const signed = openChained(payload, key)
+      // Only a holder of this sender's chain gets this far, so the rate limit is charged here,
+      // before the costly signature check, and cannot be drained by strangers.
+      if (!this.limiter.take(author)) {
+        chain.restore(payload.index, key)
+        return 'ignore'
+      }
+      message = openSigned(signed, payload.author, epoch)
+    } catch (err) {
+      chain.restore(payload.index, key) // a forgery must not burn the honest message's key
+      throw err
+    }
+    switch (message.kind) {
+      case Kind.Text: return await this.receiveText(epoch, message, author)
+      default: return isStoredKind(message.kind) ? 'reject' : 'accept'
+    }
+  }
+
+  private async receiveText (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
     if (message.seq < 1) return 'reject'
     const body = decodeTextBody(message.body)
-    const record = toRecord(this.id, message, this.now(), 'received', body)
+    const record = toRecord(this.id, epoch, message, this.now(), 'received', body)
     if (!await this.components.store.addMessage(record)) return 'ignore' // replay or duplicate
     await this.heard(author, body.name, true)
     await this.touch(record.timestamp)
@@ -196,14 +336,229 @@ export class Room extends Emitter<RoomEvents> {
     return 'accept'
   }
 
-  private receivePresence (message: SignedMessage, author: string): Verdict {
+  private receivePresence (epoch: Epoch, message: SignedMessage, author: string): Verdict {
     const body = decodePresenceBody(message.body)
-    // Presence is not stored, so replays are bounded by time instead of by sequence number.
-    if (message.seq !== 0 || Math.abs(message.timestamp - this.now()) > PRESENCE_MAX_SKEW_MS) return 'ignore'
-    if (message.timestamp <= (this.lastPresence.get(author) ?? 0)) return 'ignore'
-    this.lastPresence.set(author, message.timestamp)
+    if (!this.freshEphemeral(message, author)) return 'ignore'
+    this.prekeys.set(`${epoch.tagHex}/${author}`, body.prekey)
     this.heard(author, body.name, body.online).catch(err => { this.emit('rejected', { error: err as Error }) })
+    if (body.online) {
+      if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey)) this.queueShare(epoch, author)
+      this.resendRotationsTo(epoch, author)
+    }
     return 'accept'
+  }
+
+  private async receiveKeyShare (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
+    const entries = decodeKeyShareBody(message.body)
+    if (!this.freshEphemeral(message, author)) return 'ignore'
+    if (this.keys.acceptShare(epoch, message.author, entries)) await this.retryWaiting(author)
+    return 'accept'
+  }
+
+  private async receiveRotate (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
+    const body = decodeRotateBody(message.body)
+    if (body.epoch !== epoch.number + 1) return 'reject'
+    if (epoch.rotation?.removed.includes(author) === true) return 'reject' // removed members cannot rotate back in
+    const data = encodeSigned(message)
+    const digest = bytesToHex(sha256(data))
+    if (this.epochs.all().some(e => e.rotation?.digest === digest)) return 'ignore' // seen it
+    const removed = body.removed.map(bytesToHex)
+    const mine = body.entries.find(e => bytesToHex(e.recipient) === this.self)
+    if (mine === undefined || removed.includes(this.self)) {
+      await this.markRemoved(author)
+      return 'accept'
+    }
+    const secret = fromUtf8(openFrom(identitySecretToX25519(this.components.identity.secretKey), mine,
+      rotateContext(epoch, message.author, this.components.identity.publicKey, body.epoch)))
+    await this.adoptEpoch({
+      number: body.epoch,
+      secret: roomCodeFromSecret(secret).secret,
+      rotation: { author, removed, digest, parent: epoch.tagHex, signed: data }
+    })
+    return 'accept'
+  }
+
+  /** Adds an epoch; if it wins, moves the room to it (and keeps our removals if ours lost). */
+  private async adoptEpoch (stored: Parameters<EpochBook['add']>[0]): Promise<void> {
+    const before = this.epochs.current
+    const changed = this.epochs.add(stored)
+    await this.persistEpochs()
+    if (!changed) {
+      await this.reassertRemovals(stored)
+      return
+    }
+    const current = this.epochs.current
+    this.emit('epoch', { number: current.number, code: current.code, removed: current.rotation?.removed ?? [] })
+    if (before.rotation?.author === this.self && before.number === current.number) await this.reassertRemovals(before)
+    this.followEpochs()
+    void this.flushOutbox()
+  }
+
+  /**
+   * When our rotation lost to a concurrent one that kept someone we removed, we rotate again
+   * from the winner, so a removal is never silently undone.
+   */
+  private async reassertRemovals (lost: { rotation?: { author: string, removed: string[] } }): Promise<void> {
+    if (lost.rotation?.author !== this.self) return
+    const winner = this.epochs.current
+    const kept = lost.rotation.removed.filter(k => !(winner.rotation?.removed ?? []).includes(k))
+    if (kept.length > 0 && !this.removed) await this.rotate(kept)
+  }
+
+  private async markRemoved (by: string): Promise<void> {
+    if (this.removedAt !== undefined) return
+    this.removedAt = this.now()
+    const room = await this.components.store.getRoom(this.id)
+    if (room !== undefined) await this.components.store.putRoom({ ...room, removedAt: this.removedAt })
+    this.emit('removed', { by })
+    this.emit('members', this.members())
+  }
+
+  private async persistEpochs (): Promise<void> {
+    const room = await this.components.store.getRoom(this.id)
+    if (room !== undefined) await this.components.store.putRoom({ ...room, epochs: this.epochs.toStored() })
+  }
+
+  /** Subscribes to the current epoch's topic and its parent's (where late members still arrive). */
+  private followEpochs (): void {
+    const transport = this.transport
+    if (transport === undefined) return
+    const current = this.epochs.current
+    const parent = this.epochs.all().find(e => e.tagHex === current.rotation?.parent)
+    const wanted = new Map([[current.topic, current], ...(parent !== undefined ? [[parent.topic, parent] as const] : [])])
+    for (const topic of this.topics) {
+      if (!wanted.has(topic)) {
+        transport.unsubscribe(topic)
+        this.topics.delete(topic)
+      }
+    }
+    for (const [topic, epoch] of wanted) {
+      if (this.topics.has(topic)) continue
+      this.topics.add(topic)
+      transport.subscribe(topic, {
+        rendezvous: epoch.rendezvous,
+        onFrame: async frame => await this.receive(frame),
+        onPeers: () => { this.onPeers() }
+      })
+    }
+    this.onPeers()
+  }
+
+  private onPeers (): void {
+    const count = this.transport?.peerCount(this.epochs.current.topic) ?? 0
+    const grew = count > this.peers
+    this.peers = count
+    this.emit('peers', count)
+    if (grew) {
+      // Someone new is reachable: tell them who we are (and our prekey), and send what waited.
+      // A first message can be lost while the connection settles, so say it once more shortly.
+      void this.sendPresence(true).catch(() => {})
+      setTimeout(() => { this.announceSoon() }, 1_000)
+      void this.flushOutbox()
+    }
+  }
+
+  /** Sends our presence (with our prekey) unless we did within the last second. */
+  private announceSoon (): void {
+    const now = this.now()
+    if (now - this.lastAnnounced < 1_000) return
+    this.lastAnnounced = now
+    void this.sendPresence(true).catch(() => {})
+  }
+
+  private async tick (): Promise<void> {
+    this.emit('members', this.members())
+    this.waiting = this.waiting.filter(w => this.now() - w.at < WAITING_FRAME_TTL_MS)
+    if (this.peers > 0) await this.sendPresence(true).catch(() => {})
+  }
+
+  private async sendPresence (online: boolean): Promise<void> {
+    if (this.transport === undefined || this.removed) return
+    const name = this.components.displayName()
+    if (name === '' || (online && !this.started)) return
+    this.lastAnnounced = this.now()
+    await this.sendPlain(this.epochs.current, Kind.Presence, encodePresenceBody({ name, online, prekey: this.keys.prekey.publicKey }))
+  }
+
+  private queueShare (epoch: Epoch, member: string): void {
+    let set = this.pendingShares.get(epoch.tagHex)
+    if (set === undefined) this.pendingShares.set(epoch.tagHex, set = new Set())
+    set.add(member)
+    this.shareTimer ??= setTimeout(() => {
+      this.shareTimer = undefined
+      void this.flushShares().catch(err => { this.emit('rejected', { error: err as Error }) })
+    }, KEY_SHARE_DEBOUNCE_MS)
+  }
+
+  /** Sends our chain to every member queued, in as few key-share messages as fit. */
+  private async flushShares (): Promise<void> {
+    for (const [tagHex, members] of this.pendingShares) {
+      this.pendingShares.delete(tagHex)
+      const epoch = this.epochs.all().find(e => e.tagHex === tagHex)
+      if (epoch === undefined) continue
+      const targets = [...members].flatMap(key => {
+        const prekey = this.prekeys.get(`${tagHex}/${key}`)
+        return prekey === undefined ? [] : [{ key: hexToBytes(key), prekey }]
+      })
+      for (let i = 0; i < targets.length; i += MAX_KEY_SHARE_ENTRIES) {
+        const entries = this.keys.shareWith(epoch, targets.slice(i, i + MAX_KEY_SHARE_ENTRIES))
+        await this.sendPlain(epoch, Kind.KeyShare, encodeKeyShareBody(entries))
+      }
+    }
+  }
+
+  /** A member who was away arrives on an older epoch: hand them the rotations that include them. */
+  private resendRotationsTo (epoch: Epoch, member: string): void {
+    for (const child of this.epochs.childrenOf(epoch.tagHex)) {
+      const rotation = child.rotation
+      if (rotation?.signed === undefined || rotation.removed.includes(member)) continue
+      const signed = decodeSigned(rotation.signed)
+      void this.publish(epoch, plainPayload(signed)).catch(() => {})
+    }
+  }
+
+  private wait (frame: Uint8Array): void {
+    this.waiting.push({ frame, at: this.now() })
+    if (this.waiting.length > MAX_WAITING_FRAMES) this.waiting.shift()
+  }
+
+  /** A key share arrived: read the frames that were waiting for it. */
+  private async retryWaiting (author: string): Promise<void> {
+    const mine: WaitingFrame[] = []
+    this.waiting = this.waiting.filter(w => {
+      const from = this.waitingAuthor(w.frame)
+      if (from !== author) return true
+      mine.push(w)
+      return false
+    })
+    for (const w of mine) await this.receive(w.frame)
+  }
+
+  private waitingAuthor (frame: Uint8Array): string | undefined {
+    try {
+      return bytesToHex(openFrame(frame, tag => this.epochs.byTag(tag)).payload.author)
+    } catch {
+      return undefined
+    }
+  }
+
+  private async sendPlain (epoch: Epoch, kind: number, body: Uint8Array): Promise<number> {
+    const unsigned: UnsignedMessage = { kind, seq: 0, timestamp: this.now(), body }
+    return await this.publish(epoch, plainPayload(signMessage(this.components.identity, epoch.epochId, unsigned)))
+  }
+
+  private async publish (epoch: Epoch, payload: Payload): Promise<number> {
+    if (this.transport === undefined) return 0
+    return await this.transport.publish(epoch.topic, sealFrame(epoch, payload))
+  }
+
+  /** Ephemeral messages are not stored, so replays are bounded by time instead of by sequence. */
+  private freshEphemeral (message: SignedMessage, author: string): boolean {
+    if (message.seq !== 0 || Math.abs(message.timestamp - this.now()) > EPHEMERAL_MAX_SKEW_MS) return false
+    const key = `${author}/${message.kind}`
+    if (message.timestamp <= (this.lastEphemeral.get(key) ?? 0)) return false
+    this.lastEphemeral.set(key, message.timestamp)
+    return true
   }
 
   private async heard (key: string, name: string, online: boolean): Promise<void> {
@@ -214,30 +569,6 @@ export class Room extends Emitter<RoomEvents> {
     this.memberRecords.set(key, member)
     this.emit('members', this.members())
     await this.components.store.putMember(member)
-  }
-
-  private onPeers (count: number): void {
-    const grew = count > this.peers
-    this.peers = count
-    this.emit('peers', count)
-    if (grew) {
-      // Someone new is reachable: tell them who we are and send what waited.
-      void this.sendPresence(true).catch(() => {})
-      void this.flushOutbox()
-    }
-  }
-
-  private async tick (): Promise<void> {
-    this.emit('members', this.members())
-    if (this.peers > 0) await this.sendPresence(true).catch(() => {})
-  }
-
-  private async sendPresence (online: boolean): Promise<void> {
-    if (this.transport === undefined) return
-    const body = encodePresenceBody({ name: this.components.displayName(), online })
-    const signed = signMessage(this.components.identity, this.keys.roomId,
-      { kind: Kind.Presence, seq: 0, timestamp: this.now(), body })
-    await this.transport.publish(this.keys.topic, sealFrame(this.keys, signed))
   }
 
   /**
@@ -258,12 +589,19 @@ export class Room extends Emitter<RoomEvents> {
 
   /** One pass over the outbox; false when nobody was reachable. */
   private async flushOnce (): Promise<boolean> {
-    const transport = this.transport
-    if (transport === undefined) return false
+    if (this.transport === undefined || this.removed) return false
     const store = this.components.store
-    for (const pending of await store.pendingMessages(this.id)) {
-      const frame = sealFrame(this.keys, fromRecord(pending))
-      const delivered = await transport.publish(this.keys.topic, frame).catch(() => 0)
+    for (let pending of await store.pendingMessages(this.id)) {
+      const epoch = this.epochs.current
+      if (pending.epoch !== bytesToHex(epoch.epochId)) {
+        // Written before a rotation: it is ours, so sign it again for the epoch it now goes to.
+        const signed = signMessage(this.components.identity, epoch.epochId, fromRecord(pending))
+        pending = { ...pending, epoch: bytesToHex(epoch.epochId), signature: signed.signature }
+        await store.replaceMessage(pending)
+      }
+      const { index, messageKey } = this.keys.ownChain(epoch).next()
+      const payload = chainedPayload(fromRecord(pending), this.keys.ownChain(epoch).chainId, index, messageKey)
+      const delivered = await this.publish(epoch, payload).catch(() => 0)
       if (delivered === 0) return false // keep it, and the rest, for when someone is reachable
       await store.setMessageState(this.id, pending.author, pending.seq, 'sent')
       this.emit('message-state', { ...pending, state: 'sent' })
@@ -281,7 +619,23 @@ export class Room extends Emitter<RoomEvents> {
   }
 }
 
-function toRecord (roomId: string, message: SignedMessage, receivedAt: number,
+/** Decodes signed bytes and checks they are by the payload's author, for this epoch. */
+function openSigned (data: Uint8Array, author: Uint8Array, epoch: Epoch): SignedMessage {
+  const message = decodeSigned(data)
+  if (bytesToHex(message.author) !== bytesToHex(author)) {
+    throw new Error('Payload author and signed author differ')
+  }
+  verifyMessage(message, epoch.epochId)
+  return message
+}
+
+function rotateContext (parent: Epoch, author: Uint8Array, recipient: Uint8Array, number: number): Uint8Array {
+  const n = new Uint8Array(4)
+  new DataView(n.buffer).setUint32(0, number)
+  return concatBytes(utf8('meshchat/rotate/v1'), parent.epochId, author, recipient, n)
+}
+
+function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, receivedAt: number,
   state: MessageRecord['state'], body = decodeTextBody(message.body)): MessageRecord {
   if (!isStoredKind(message.kind)) throw new TypeError(`kind ${message.kind} is not stored`)
   return {
@@ -289,6 +643,7 @@ function toRecord (roomId: string, message: SignedMessage, receivedAt: number,
     author: bytesToHex(message.author),
     seq: message.seq,
     kind: message.kind,
+    epoch: bytesToHex(epoch.epochId),
     timestamp: message.timestamp,
     receivedAt,
     body: message.body,

@@ -98,6 +98,10 @@ export class IdbStore implements Store {
     await tx.done
   }
 
+  async replaceMessage (message: MessageRecord): Promise<void> {
+    await this.db.put('messages', message)
+  }
+
   async latestMessages (roomId: string, limit: number): Promise<MessageRecord[]> {
     const range = IDBKeyRange.bound([roomId, -Infinity], [roomId, Infinity])
     const out: MessageRecord[] = []

@@ -52,6 +52,10 @@ export class MemoryStore implements Store {
     if (message !== undefined) message.state = state
   }
 
+  async replaceMessage (message: MessageRecord): Promise<void> {
+    this.messages.set(messageKey(message.roomId, message.author, message.seq), { ...message })
+  }
+
   async latestMessages (roomId: string, limit: number): Promise<MessageRecord[]> {
     return limit <= 0 ? [] : this.roomMessages(roomId).slice(-limit)
   }

@@ -1,18 +1,24 @@
+import type { StoredEpoch } from '../room/epochs.js'
+
 /**
  * What the core keeps on the device, behind one interface. `IdbStore` keeps it in IndexedDB (the
  * browser); `MemoryStore` keeps it in memory (tests, and the fallback when IndexedDB is
  * unavailable).
  */
 
-/** A room the user has joined. The code stays on the device; it is the room's only secret. */
+/** A room the user has joined. Its codes stay on the device; they are the room's only secrets. */
 export interface RoomRecord {
-  /** Hex room id derived from the code. */
+  /** Hex room id derived from the code the room was first joined with. */
   readonly id: string
-  /** The code's canonical secret part. */
+  /** That first code's canonical secret part. */
   readonly secret: string
   readonly joinedAt: number
   /** Latest message time, for sorting the room list. */
   lastActivity: number
+  /** Every epoch known, with how it came about; absent until the first rotation. */
+  epochs?: StoredEpoch[]
+  /** Set when a rotation left us out: we were removed from the room. */
+  removedAt?: number
 }
 
 /** Delivery state of a stored message: the user's own start `pending`, then `sent`. */
@@ -24,6 +30,8 @@ export interface MessageRecord {
   readonly author: string
   readonly seq: number
   readonly kind: number
+  /** Hex id of the epoch the signature binds to. */
+  readonly epoch: string
   /** Author's clock, ms. */
   readonly timestamp: number
   /** Local clock when stored, ms. */
@@ -60,6 +68,8 @@ export interface Store {
   addMessage(message: MessageRecord): Promise<boolean>
   hasMessage(roomId: string, author: string, seq: number): Promise<boolean>
   setMessageState(roomId: string, author: string, seq: number, state: MessageState): Promise<void>
+  /** Overwrites a stored message (our own pending one, re-signed for a new epoch). */
+  replaceMessage(message: MessageRecord): Promise<void>
   /** The newest `limit` messages of a room, oldest first. */
   latestMessages(roomId: string, limit: number): Promise<MessageRecord[]>
   /** The user's messages not yet sent, oldest first. */

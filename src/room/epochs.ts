@@ -1,0 +1,114 @@
+/**
+ * The epochs a room has been through, and which one is current.
+ *
+ * Epoch 0 comes from the code the room was joined with. Each rotation proposes epoch n+1 from
+ * epoch n. Two members may rotate at once during a partition; every peer then picks the same
+ * winner, whatever order the rotations arrive in:
+ * 1. the higher epoch number wins;
+ * 2. between two proposals for the same number, one that removes the other's author wins (so a
+ *    member who is being removed cannot keep the room by rotating at the same time);
+ * 3. otherwise the smaller digest of the signed rotation wins.
+ * Keys of losing epochs are kept, so messages already sent in them can still be read.
+ */
+import { bytesToHex } from '../bytes.js'
+import { deriveEpochKeys } from '../crypto/room-keys.js'
+import type { EpochKeys } from '../crypto/room-keys.js'
+import { roomCodeFromSecret } from './room-code.js'
+
+/** How a rotation produced an epoch (absent for epoch 0). */
+export interface RotationInfo {
+  /** Author of the rotation, hex. */
+  readonly author: string
+  /** Members the rotation removed, hex. */
+  readonly removed: string[]
+  /** SHA-256 of the signed rotation, hex: the tie-breaker. */
+  readonly digest: string
+  /** Tag of the epoch it rotated from, hex. */
+  readonly parent: string
+  /** The signed rotation (plain payload data), kept to hand to members who were away. */
+  readonly signed?: Uint8Array
+}
+
+export interface Epoch extends EpochKeys {
+  readonly tagHex: string
+  readonly rotation?: RotationInfo
+}
+
+/** What the store keeps of an epoch. */
+export interface StoredEpoch {
+  readonly number: number
+  readonly secret: string
+  readonly rotation?: RotationInfo
+}
+
+export class EpochBook {
+  private readonly byTagHex = new Map<string, Epoch>()
+  private currentEpoch: Epoch
+
+  constructor (stored: StoredEpoch[]) {
+    if (stored.length === 0) throw new RangeError('A room needs at least its first epoch')
+    for (const s of stored) this.insert(toEpoch(s))
+    this.currentEpoch = this.pickCurrent()
+  }
+
+  get current (): Epoch {
+    return this.currentEpoch
+  }
+
+  /** The epoch whose frames carry `tag`, if we hold its key. */
+  byTag (tag: Uint8Array): Epoch | undefined {
+    return this.byTagHex.get(bytesToHex(tag))
+  }
+
+  all (): Epoch[] {
+    return [...this.byTagHex.values()]
+  }
+
+  has (secret: string): boolean {
+    return this.all().some(e => e.code.secret === secret)
+  }
+
+  /** Rotations whose parent is `tagHex`, i.e. proposals made from that epoch. */
+  childrenOf (tagHex: string): Epoch[] {
+    return this.all().filter(e => e.rotation?.parent === tagHex)
+  }
+
+  /** Adds an epoch; returns true when it became the current one. */
+  add (stored: StoredEpoch): boolean {
+    const epoch = toEpoch(stored)
+    if (this.byTagHex.has(epoch.tagHex)) return false
+    this.insert(epoch)
+    const before = this.currentEpoch
+    this.currentEpoch = this.pickCurrent()
+    return this.currentEpoch !== before
+  }
+
+  toStored (): StoredEpoch[] {
+    return this.all().map(e => ({ number: e.number, secret: e.code.secret, rotation: e.rotation }))
+  }
+
+  private insert (epoch: Epoch): void {
+    this.byTagHex.set(epoch.tagHex, epoch)
+  }
+
+  private pickCurrent (): Epoch {
+    return this.all().reduce((best, e) => beats(e, best) ? e : best)
+  }
+}
+
+/** Whether epoch `a` wins over epoch `b` (see the order above). */
+export function beats (a: Epoch, b: Epoch): boolean {
+  if (a.number !== b.number) return a.number > b.number
+  const ra = a.rotation
+  const rb = b.rotation
+  if (ra === undefined || rb === undefined) return ra === undefined && rb !== undefined
+  const aRemovesB = ra.removed.includes(rb.author)
+  const bRemovesA = rb.removed.includes(ra.author)
+  if (aRemovesB !== bRemovesA) return aRemovesB
+  return ra.digest < rb.digest
+}
+
+function toEpoch (stored: StoredEpoch): Epoch {
+  const keys = deriveEpochKeys(roomCodeFromSecret(stored.secret), stored.number)
+  return { ...keys, tagHex: bytesToHex(keys.tag), rotation: stored.rotation }
+}
