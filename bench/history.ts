@@ -1,0 +1,138 @@
+/**
+ * 5. Local history in Chromium on real IndexedDB. A small page built from bench/history-page
+ * is served beside the app (same origin) and writes 100,000 messages into a room through the
+ * app's IdbStore; then the app itself is opened on `#/room/<id>` and timed from navigation
+ * start to the room's newest messages on screen (role=log holding at least 50 messages and the
+ * newest one), and its JS heap is read.
+ */
+import { cp, mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { build } from 'vite'
+import { startRelay } from './lib/procs.js'
+import { median, round } from './lib/util.js'
+
+export interface HistoryResult {
+  written: number
+  writeMs: number
+  writesPerSec: number
+  /** Navigation start to the newest 50 on screen, each run, ms. */
+  openRuns: number[]
+  medianOpenMs: number | null
+  /** Opening the room from the room list of an already loaded app, each run, ms. */
+  switchRuns: number[]
+  medianSwitchMs: number | null
+  heapUsedBytes: number | null
+  messagesRendered: number | null
+}
+
+export async function buildHistoryPage (webRoot: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'meshchat-bench-web-'))
+  await cp(webRoot, dir, { recursive: true })
+  await build({
+    configFile: false,
+    root: resolve('bench/history-page'),
+    base: '/__bench/',
+    logLevel: 'warn',
+    build: { outDir: join(dir, '__bench'), emptyOutDir: true, target: 'es2022', reportCompressedSize: false }
+  })
+  return dir
+}
+
+/** Watches the page from its first script on; records when the newest message is on screen. */
+function watchScript (latestText: string): string {
+  return `(() => {
+    const latest = ${JSON.stringify(latestText)};
+    const check = () => {
+      const log = document.querySelector('[role=log]');
+      if (log === null) return false;
+      const items = log.querySelectorAll('article');
+      if (items.length < 50 || !items[items.length - 1].textContent.includes(latest)) return false;
+      window.__shownAt = performance.now();
+      window.__rendered = items.length;
+      return true;
+    };
+    const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
+    const start = () => observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+  })()`
+}
+
+export async function measureHistory (init: {
+  webRoot: string
+  count: number
+  runs: number
+  browser: () => Promise<Browser>
+  log: (line: string) => void
+}): Promise<HistoryResult> {
+  const root = await buildHistoryPage(init.webRoot)
+  const relay = await startRelay(root)
+  const browser = await init.browser()
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  try {
+    const page = await context.newPage()
+    await page.goto(`${relay.httpUrl}__bench/`)
+    await page.waitForFunction(() => document.body.dataset.ready === 'true')
+    init.log(`  writing ${init.count} messages into IndexedDB…`)
+    const filled = await page.evaluate(async ([count]) => await (globalThis as any).benchFill(count, 500, 240_000), [init.count])
+    init.log(`  wrote ${filled.written} in ${round(filled.ms / 1000, 1)} s`)
+    await page.close()
+
+    const openRuns: number[] = []
+    let heap: number | null = null
+    let rendered: number | null = null
+    for (let i = 0; i < init.runs; i++) {
+      const app = await context.newPage()
+      await app.addInitScript(watchScript(filled.latestText))
+      await app.goto(`${relay.httpUrl}#/room/${filled.roomId}`)
+      await app.waitForFunction(() => (window as any).__shownAt !== undefined, null, { timeout: 30_000 })
+      openRuns.push(round(await app.evaluate(() => (window as any).__shownAt as number)))
+      rendered = await app.evaluate(() => (window as any).__rendered as number)
+      if (i === init.runs - 1) {
+        const cdp = await context.newCDPSession(app)
+        await cdp.send('HeapProfiler.collectGarbage')
+        heap = (await cdp.send('Runtime.getHeapUsage')).usedSize
+        await cdp.detach()
+      }
+      await app.close()
+    }
+
+    // Switching rooms in a loaded app: home, then the room's link in the room list.
+    const switchRuns: number[] = []
+    const app = await context.newPage()
+    await app.goto(relay.httpUrl)
+    for (let i = 0; i < init.runs; i++) {
+      await app.evaluate(() => { location.hash = '#/' })
+      await app.waitForFunction(() => document.querySelector('[role=log]') === null)
+      const ms = await app.evaluate(async ([id, latest]) => await new Promise<number>((done, fail) => {
+        const start = performance.now()
+        const check = (): boolean => {
+          const items = document.querySelectorAll('[role=log] article')
+          return items.length >= 50 && (items[items.length - 1].textContent ?? '').includes(latest)
+        }
+        const observer = new MutationObserver(() => {
+          if (check()) { observer.disconnect(); done(performance.now() - start) }
+        })
+        observer.observe(document.body, { childList: true, subtree: true, characterData: true })
+        setTimeout(() => { observer.disconnect(); fail(new Error('room did not show')) }, 20_000)
+        location.hash = `#/room/${id}`
+      }), [filled.roomId, filled.latestText])
+      switchRuns.push(round(ms))
+    }
+    return {
+      written: filled.written,
+      writeMs: round(filled.ms),
+      writesPerSec: round(filled.written / (filled.ms / 1000), 0),
+      openRuns,
+      medianOpenMs: median(openRuns),
+      switchRuns,
+      medianSwitchMs: median(switchRuns),
+      heapUsedBytes: heap,
+      messagesRendered: rendered
+    }
+  } finally {
+    await context.close()
+    await relay.stop()
+  }
+}

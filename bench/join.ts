@@ -1,0 +1,85 @@
+/**
+ * 3. Join time: from creating a member to the first message exchanged with someone already in
+ * the room, through the relay on loopback. In Node (a fresh node in a warm worker process) and
+ * in Chromium (from opening the invitation link to the member's answer on screen).
+ */
+import type { Browser } from 'playwright-core'
+import { generateRoomCode } from '../src/room/room-code.js'
+import { forkWorker } from './lib/procs.js'
+import { median, nowMs, round } from './lib/util.js'
+
+export interface NodeJoin {
+  ok: boolean
+  nodeReadyMs: number
+  reservationMs: number | null
+  firstPeerMs: number | null
+  firstDeliveredMs: number | null
+  exchangedMs: number | null
+}
+
+export interface JoinResult {
+  node: { runs: NodeJoin[], medianExchangedMs: number | null, medianFirstDeliveredMs: number | null }
+  chromium?: { runs: Array<number | null>, medianExchangedMs: number | null, error?: string }
+}
+
+export async function measureJoin (init: {
+  relays: string[]
+  httpUrl: string
+  runs: number
+  browser?: () => Promise<Browser>
+  log: (line: string) => void
+}): Promise<JoinResult> {
+  const code = generateRoomCode().display
+  const member = forkWorker('bench/peer-worker.ts')
+  const joiner = forkWorker('bench/peer-worker.ts')
+  try {
+    await member.call('init', { mode: 'mesh', relays: init.relays, code, names: ['host'], autoReply: true }, 60_000)
+    const runs: NodeJoin[] = []
+    for (let i = 0; i < init.runs; i++) {
+      const run = await joiner.call<NodeJoin>('join', { relays: init.relays, code, name: `joiner${i}`, timeoutMs: 20_000 }, 40_000)
+      runs.push(run)
+      init.log(`  node join ${i + 1}: node ${round(run.nodeReadyMs)} ms, reservation ${run.reservationMs === null ? '-' : round(run.reservationMs)} ms, first peer ${run.firstPeerMs === null ? '-' : round(run.firstPeerMs)} ms, delivered ${run.firstDeliveredMs === null ? '-' : round(run.firstDeliveredMs)} ms, exchanged ${run.exchangedMs === null ? '-' : round(run.exchangedMs)} ms`)
+    }
+    const ok = runs.filter(r => r.ok)
+    const result: JoinResult = {
+      node: {
+        runs,
+        medianExchangedMs: ok.length === runs.length ? median(ok.map(r => r.exchangedMs!)) : null,
+        medianFirstDeliveredMs: ok.length === runs.length ? median(ok.map(r => r.firstDeliveredMs!)) : null
+      }
+    }
+    if (init.browser !== undefined) {
+      const times: Array<number | null> = []
+      try {
+        const browser = await init.browser()
+        for (let i = 0; i < init.runs; i++) {
+          const context = await browser.newContext()
+          try {
+            const page = await context.newPage()
+            const t0 = nowMs()
+            await page.goto(`${init.httpUrl}#join=${code}`)
+            await page.getByRole('textbox', { name: 'Display name' }).fill(`browser${i}`)
+            await page.getByRole('button', { name: 'Join' }).click()
+            const box = page.getByRole('textbox', { name: 'Message' })
+            await box.fill(`join-hello|${t0}`)
+            await box.press('Enter')
+            await page.getByRole('log').getByText(/^join-reply\|/).waitFor({ timeout: 20_000 })
+            times.push(round(nowMs() - t0))
+            init.log(`  chromium join ${i + 1}: exchanged ${times[times.length - 1]} ms`)
+          } catch (err) {
+            times.push(null)
+            init.log(`  chromium join ${i + 1} failed: ${(err as Error).message.split('\n')[0]}`)
+          } finally {
+            await context.close()
+          }
+        }
+        result.chromium = { runs: times, medianExchangedMs: times.every(t => t !== null) ? median(times as number[]) : null }
+      } catch (err) {
+        result.chromium = { runs: times, medianExchangedMs: null, error: (err as Error).message.split('\n')[0] }
+      }
+    }
+    return result
+  } finally {
+    await Promise.all([member.stop(), joiner.stop()])
+  }
+}

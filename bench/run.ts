@@ -1,0 +1,157 @@
+/**
+ * `npm run bench` (quick profile, within 10 minutes on a 2-core machine) or
+ * `npm run bench -- --full` (larger rooms, longer steps). Runs every measurement, the mesh and
+ * the baseline side by side, prints one table and writes bench/results/latest.{json,md}.
+ * Every process it starts is stopped at the end, also on failure and on Ctrl-C.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import type { Browser } from 'playwright-core'
+import { launchBrowser } from '../tests/helpers/browser.js'
+import { measureCrypto } from './crypto.js'
+import type { CryptoResult } from './crypto.js'
+import { measureHistory } from './history.js'
+import type { HistoryResult } from './history.js'
+import { measureJoin } from './join.js'
+import type { JoinResult } from './join.js'
+import { measureLatency } from './latency.js'
+import type { LatencyRow } from './latency.js'
+import { killAllNow, startRelay, stopAll } from './lib/procs.js'
+import { startBaselineServer } from './lib/room-harness.js'
+import { machineInfo, ratio } from './lib/util.js'
+import { measureRelayCapacity } from './relay-capacity.js'
+import type { RelayCapacityResult } from './relay-capacity.js'
+import { deriveScale } from './scale.js'
+import type { ScaleResult } from './scale.js'
+import { measureSize } from './size.js'
+import type { SizeResult } from './size.js'
+import { measureThroughput } from './throughput.js'
+import type { ThroughputResult } from './throughput.js'
+import { renderReport } from './report.js'
+
+const full = process.argv.includes('--full')
+const PROFILE = full
+  ? { name: 'full', sizes: [2, 10, 30, 50], messages: 300, rates: [10, 20, 50, 100, 200, 500, 1000, 2000], stepMs: 10_000, joinRuns: 10, historyRuns: 5, relayTarget: 1_000, relayMs: 300_000, budgetMs: 60 * 60_000 }
+  : { name: 'quick', sizes: [2, 10], messages: 100, rates: [10, 20, 50, 100, 200, 500, 1000], stepMs: 4_000, joinRuns: 3, historyRuns: 3, relayTarget: 1_000, relayMs: 75_000, budgetMs: 10 * 60_000 }
+const HISTORY_COUNT = 100_000
+const THROUGHPUT_SIZE = 10
+
+export interface Results {
+  profile: string
+  machine: ReturnType<typeof machineInfo> & { commit: string }
+  durationSeconds?: number
+  crypto?: CryptoResult
+  size?: SizeResult
+  latency?: LatencyRow[]
+  throughput?: { mesh?: ThroughputResult, baseline?: ThroughputResult }
+  join?: JoinResult
+  history?: HistoryResult
+  relay?: RelayCapacityResult
+  scale?: ScaleResult
+  errors: Record<string, string>
+  notes: string[]
+}
+
+const started = Date.now()
+const log = (line: string): void => { console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`) }
+
+process.on('exit', killAllNow)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => { void stopAll().finally(() => process.exit(130)) })
+}
+
+function commit (): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'relay', 'web'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== ''
+    return dirty ? `${sha} (with uncommitted changes in src/relay/web)` : sha
+  } catch {
+    return 'unknown'
+  }
+}
+
+const results: Results = { profile: PROFILE.name, machine: { ...machineInfo(), commit: commit() }, errors: {}, notes: [] }
+
+async function step (name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn()
+  } catch (err) {
+    results.errors[name] = (err as Error).message.split('\n')[0]
+    log(`${name} failed: ${results.errors[name]}`)
+  }
+}
+
+let browser: Browser | undefined
+const getBrowser = async (): Promise<Browser> => (browser ??= await launchBrowser())
+
+try {
+  log(`profile ${PROFILE.name} on ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`)
+
+  await step('crypto', async () => {
+    log('crypto: seal and open on one core…')
+    results.crypto = measureCrypto([100, 10_000], full ? 3_000 : 1_500)
+  })
+
+  await step('size', async () => {
+    log('size: production build (vite build)…')
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
+    results.size = await measureSize('dist/web')
+  })
+
+  await step('network', async () => {
+    const relay = await startRelay()
+    const baseline = await startBaselineServer()
+    try {
+      // Leave time for the Chromium and relay measurements after the rooms.
+      const latencyDeadline = started + PROFILE.budgetMs * 0.5
+      results.throughput = {}
+      results.latency = await measureLatency({
+        sizes: PROFILE.sizes,
+        messages: PROFILE.messages,
+        gapMs: 20,
+        relays: relay.multiaddrs,
+        baselineUrl: baseline.url,
+        deadline: latencyDeadline,
+        log,
+        onRoom: async room => {
+          if (room.size !== THROUGHPUT_SIZE) return
+          log(`throughput: ${room.mode}, ${room.size} members…`)
+          results.throughput![room.mode] = await measureThroughput(room, PROFILE.rates, PROFILE.stepMs, log)
+        }
+      })
+      results.scale = deriveScale(results.latency, 50)
+      if (!full) results.notes.push('The quick profile runs rooms of 2 and 10 members: a 30-member mesh room takes about 3 minutes to set up on 2 cores, which does not fit in 10 minutes with the rest. `--full` runs 30 and 50.')
+      await step('join', async () => {
+        log('join: node, then chromium…')
+        results.join = await measureJoin({ relays: relay.multiaddrs, httpUrl: relay.httpUrl, runs: PROFILE.joinRuns, browser: getBrowser, log })
+      })
+    } finally {
+      await baseline.stop()
+      await relay.stop()
+    }
+  })
+
+  await step('history', async () => {
+    log(`history: ${HISTORY_COUNT} messages in Chromium's IndexedDB…`)
+    results.history = await measureHistory({ webRoot: 'dist/web', count: HISTORY_COUNT, runs: PROFILE.historyRuns, browser: getBrowser, log })
+  })
+  await browser?.close()
+  browser = undefined
+
+  await step('relay', async () => {
+    log(`relay capacity: up to ${PROFILE.relayTarget} clients holding reservations…`)
+    results.relay = await measureRelayCapacity({ target: PROFILE.relayTarget, workers: 4, timeLimitMs: PROFILE.relayMs, log })
+  })
+} finally {
+  await browser?.close().catch(() => {})
+  await stopAll()
+}
+
+results.durationSeconds = Math.round((Date.now() - started) / 1000)
+const report = renderReport(results, { ratio })
+await mkdir('bench/results', { recursive: true })
+await writeFile('bench/results/latest.json', JSON.stringify({ ...results, targets: report.targets }, null, 2) + '\n')
+await writeFile('bench/results/latest.md', report.markdown)
+console.log('\n' + report.table)
+console.log(`\nWrote bench/results/latest.json and bench/results/latest.md (${results.durationSeconds} s).`)
+process.exit(0)
