@@ -10,9 +10,11 @@ import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { AbortOptions, PrivateKey, Startable } from '@libp2p/interface'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p } from 'libp2p'
 import type { Libp2p } from 'libp2p'
@@ -25,7 +27,15 @@ export interface MeshNodeInit {
   relays: string[]
   /** The node's libp2p key; a fresh one per start if omitted (peer ids are not identities here). */
   privateKey?: PrivateKey
+  /** How often to check that every relay still holds our reservation, ms. */
+  reservationCheckIntervalMs?: number
+  /** How long gossipsub remembers message ids it has seen, ms (its default: 2 minutes). */
+  seenTtlMs?: number
 }
+
+const RESERVATION_CHECK_INTERVAL_MS = 3_000
+/** libp2p gives a relay listen address up to 5 s to make its first reservation; wait that out. */
+const FIRST_RESERVATION_GRACE_MS = 6_000
 
 /** Creates and starts a member's node. It listens for WebRTC via a reservation on each relay. */
 export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
@@ -41,6 +51,7 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
     // Browsers refuse private and loopback addresses by default; a LAN messenger needs them.
     connectionGater: { denyDialMultiaddr: async () => false },
     services: {
+      relayReservations: keepRelayReservations(init.relays, init.reservationCheckIntervalMs ?? RESERVATION_CHECK_INTERVAL_MS),
       identify: identify(),
       pubsub: gossipsub({
         // Authenticity comes from the author's signature inside the encrypted frame; gossipsub's
@@ -50,8 +61,62 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
         emitSelf: false,
-        maxInboundDataLength: MAX_FRAME_BYTES
+        maxInboundDataLength: MAX_FRAME_BYTES,
+        ...(init.seenTtlMs !== undefined ? { seenTTL: init.seenTtlMs } : {})
       })
     }
   })
+}
+
+/** The parts of libp2p's internal components the reservation keeper uses. */
+interface KeeperComponents {
+  transportManager: { getAddrs(): Multiaddr[], listen(addrs: Multiaddr[]): Promise<void> }
+  connectionManager: { openConnection(addr: Multiaddr, options?: AbortOptions): Promise<unknown> }
+}
+
+/**
+ * Re-makes a relay reservation that was lost. libp2p makes a reservation from a relay listen
+ * address once and never again after the relay restarts or the connection drops (js-libp2p
+ * issue 3601), which leaves the member unreachable through that relay. This checks each relay on
+ * an interval and, when our circuit address through it is gone and the relay answers again,
+ * listens through it anew. It dials first so that a relay that is still down costs no listener.
+ */
+function keepRelayReservations (relays: string[], intervalMs: number): (components: KeeperComponents) => Startable {
+  return components => {
+    let grace: ReturnType<typeof setTimeout> | undefined
+    let timer: ReturnType<typeof setInterval> | undefined
+    let checking = false
+    const check = async (): Promise<void> => {
+      if (checking) return
+      checking = true
+      try {
+        for (const relay of relays) {
+          const peer = multiaddr(relay).getComponents().findLast(c => c.name === 'p2p')?.value
+          const marker = `/p2p/${peer}/p2p-circuit`
+          if (peer === undefined || components.transportManager.getAddrs().some(a => a.toString().includes(marker))) continue
+          try {
+            await components.connectionManager.openConnection(multiaddr(relay), { signal: AbortSignal.timeout(intervalMs) })
+            await components.transportManager.listen([multiaddr(`${relay}/p2p-circuit`)])
+          } catch {
+            // Still unreachable or refusing: the next check tries again.
+          }
+        }
+      } finally {
+        checking = false
+      }
+    }
+    return {
+      start: () => {},
+      // Checking while libp2p is still making the first reservations would listen twice.
+      afterStart: () => {
+        grace = setTimeout(() => {
+          timer = setInterval(() => { void check() }, intervalMs)
+        }, Math.max(0, FIRST_RESERVATION_GRACE_MS - intervalMs))
+      },
+      stop: () => {
+        clearTimeout(grace)
+        clearInterval(timer)
+      }
+    }
+  }
 }
