@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { concatBytes, utf8 } from '../../src/bytes.js'
 import {
-  Kind, decodePresenceBody, decodeTextBody, encodePresenceBody, encodeTextBody, isStoredKind, normaliseName
+  KEY_SHARE_CIPHERTEXT_BYTES, Kind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED, MAX_ROTATE_ENTRIES, ROTATE_CIPHERTEXT_BYTES,
+  decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody, encodePresenceBody,
+  encodeRotateBody, encodeTextBody, isStoredKind, normaliseName
 } from '../../src/protocol/bodies.js'
+import type { KeyShareEntry, RotateBody, RotateEntry } from '../../src/protocol/bodies.js'
 import { MAX_NAME_BYTES, MAX_TEXT_BYTES } from '../../src/protocol/constants.js'
 
 function catchError (fn: () => unknown): Error {
@@ -31,6 +34,8 @@ describe('Kind and isStoredKind', () => {
   it('stores text messages and nothing else', () => {
     expect(isStoredKind(Kind.Text)).toBe(true)
     expect(isStoredKind(Kind.Presence)).toBe(false)
+    expect(isStoredKind(Kind.KeyShare)).toBe(false)
+    expect(isStoredKind(Kind.Rotate)).toBe(false)
     expect(isStoredKind(0)).toBe(false)
     expect(isStoredKind(99)).toBe(false)
   })
@@ -107,36 +112,164 @@ describe('text bodies', () => {
 })
 
 describe('presence bodies', () => {
-  it('round-trip online and offline', () => {
-    for (const body of [{ name: 'Ann', online: true }, { name: 'Zoë 🦊', online: false }, { name: 'x'.repeat(MAX_NAME_BYTES), online: true }]) {
+  const PREKEY = new Uint8Array(32).map((_, i) => i + 1)
+
+  it('round-trip online and offline, with the session prekey', () => {
+    for (const body of [{ name: 'Ann', online: true, prekey: PREKEY }, { name: 'Zoë 🦊', online: false, prekey: new Uint8Array(32) }, { name: 'x'.repeat(MAX_NAME_BYTES), online: true, prekey: PREKEY }]) {
       expect(decodePresenceBody(encodePresenceBody(body))).toEqual(body)
     }
   })
 
-  it('are laid out as nameLength | name | flag', () => {
-    expect(encodePresenceBody({ name: 'Bo', online: true })).toEqual(Uint8Array.of(2, 0x42, 0x6f, 1))
-    expect(encodePresenceBody({ name: 'Bo', online: false })).toEqual(Uint8Array.of(2, 0x42, 0x6f, 0))
+  it('are laid out as nameLength | name | flag | prekey(32)', () => {
+    expect(encodePresenceBody({ name: 'Bo', online: true, prekey: PREKEY })).toEqual(concatBytes(Uint8Array.of(2, 0x42, 0x6f, 1), PREKEY))
+    expect(encodePresenceBody({ name: 'Bo', online: false, prekey: PREKEY })).toEqual(concatBytes(Uint8Array.of(2, 0x42, 0x6f, 0), PREKEY))
   })
 
-  it('refuse to encode an empty or too long name', () => {
-    expect(catchError(() => encodePresenceBody({ name: '', online: true }))).toBeInstanceOf(RangeError)
-    expect(catchError(() => encodePresenceBody({ name: 'x'.repeat(MAX_NAME_BYTES + 1), online: true }))).toBeInstanceOf(RangeError)
+  it('refuse to encode an empty or too long name, or a prekey that is not 32 bytes', () => {
+    expect(catchError(() => encodePresenceBody({ name: '', online: true, prekey: PREKEY }))).toBeInstanceOf(RangeError)
+    expect(catchError(() => encodePresenceBody({ name: 'x'.repeat(MAX_NAME_BYTES + 1), online: true, prekey: PREKEY }))).toBeInstanceOf(RangeError)
+    for (const length of [0, 31, 33]) {
+      expect(catchError(() => encodePresenceBody({ name: 'Ann', online: true, prekey: new Uint8Array(length) }))).toBeInstanceOf(RangeError)
+    }
   })
 
   it('reject an empty body, a bad name length or bad UTF-8 with MalformedError', () => {
+    const tail = concatBytes(Uint8Array.of(1), PREKEY)
     expectErrorName(() => decodePresenceBody(new Uint8Array(0)), 'MalformedError')
-    expectErrorName(() => decodePresenceBody(raw(0, new Uint8Array(0), Uint8Array.of(1))), 'MalformedError')
+    expectErrorName(() => decodePresenceBody(raw(0, new Uint8Array(0), tail)), 'MalformedError')
     const long = utf8('x'.repeat(MAX_NAME_BYTES + 1))
-    expectErrorName(() => decodePresenceBody(raw(long.length, long, Uint8Array.of(1))), 'MalformedError')
-    expectErrorName(() => decodePresenceBody(raw(2, INVALID_UTF8, Uint8Array.of(1))), 'MalformedError')
-    expectErrorName(() => decodePresenceBody(raw(9, utf8('Ann'), Uint8Array.of(1))), 'MalformedError')
+    expectErrorName(() => decodePresenceBody(raw(long.length, long, tail)), 'MalformedError')
+    expectErrorName(() => decodePresenceBody(raw(2, INVALID_UTF8, tail)), 'MalformedError')
+    expectErrorName(() => decodePresenceBody(raw(9, utf8('Ann'), tail)), 'MalformedError')
   })
 
-  it('reject a missing, extra or out-of-range flag with MalformedError', () => {
-    expectErrorName(() => decodePresenceBody(raw(3, utf8('Ann'), new Uint8Array(0))), 'MalformedError')
-    expectErrorName(() => decodePresenceBody(raw(3, utf8('Ann'), Uint8Array.of(1, 0))), 'MalformedError')
-    expectErrorName(() => decodePresenceBody(raw(3, utf8('Ann'), Uint8Array.of(2))), 'MalformedError')
-    expectErrorName(() => decodePresenceBody(raw(3, utf8('Ann'), Uint8Array.of(0xff))), 'MalformedError')
+  it('reject a missing, extra or out-of-range flag, and a missing, short or long prekey, with MalformedError', () => {
+    const ann = utf8('Ann')
+    for (const rest of [
+      new Uint8Array(0), Uint8Array.of(1), Uint8Array.of(1, 0),
+      concatBytes(Uint8Array.of(2), PREKEY), concatBytes(Uint8Array.of(0xff), PREKEY),
+      concatBytes(Uint8Array.of(1), PREKEY.subarray(1)), concatBytes(Uint8Array.of(1), PREKEY, Uint8Array.of(0)),
+      PREKEY
+    ]) {
+      expectErrorName(() => decodePresenceBody(raw(3, ann, rest)), 'MalformedError')
+    }
+  })
+
+  it('do not keep the input bytes: the decoded prekey is a copy', () => {
+    const bytes = encodePresenceBody({ name: 'Ann', online: true, prekey: PREKEY })
+    const decoded = decodePresenceBody(bytes)
+    bytes.fill(0)
+    expect(decoded.prekey).toEqual(PREKEY)
+  })
+})
+
+function filled (length: number, value: number): Uint8Array {
+  return new Uint8Array(length).fill(value)
+}
+
+function shareEntry (i: number): KeyShareEntry {
+  return { recipient: filled(32, i), prekey: filled(32, i + 1), ephemeral: filled(32, i + 2), ciphertext: filled(KEY_SHARE_CIPHERTEXT_BYTES, i + 3) }
+}
+
+function rotateEntry (i: number): RotateEntry {
+  return { recipient: filled(32, i), ephemeral: filled(32, i + 1), ciphertext: filled(ROTATE_CIPHERTEXT_BYTES, i + 2) }
+}
+
+describe('key share bodies', () => {
+  const ENTRY_BYTES = 32 * 3 + KEY_SHARE_CIPHERTEXT_BYTES
+
+  it('round-trip one entry and the most entries allowed', () => {
+    for (const count of [1, 2, MAX_KEY_SHARE_ENTRIES]) {
+      const entries = Array.from({ length: count }, (_, i) => shareEntry(i))
+      const bytes = encodeKeyShareBody(entries)
+      expect(bytes.length).toBe(1 + count * ENTRY_BYTES)
+      expect(bytes[0]).toBe(count)
+      expect(decodeKeyShareBody(bytes)).toEqual(entries)
+    }
+  })
+
+  it('are laid out as count | { recipient | prekey | ephemeral | ciphertext }*', () => {
+    const e = shareEntry(7)
+    expect(encodeKeyShareBody([e])).toEqual(concatBytes(Uint8Array.of(1), e.recipient, e.prekey, e.ephemeral, e.ciphertext))
+    expect(KEY_SHARE_CIPHERTEXT_BYTES).toBe(8 + 4 + 32 + 16)
+  })
+
+  it('refuse to encode no entries, too many, or a ciphertext of the wrong length', () => {
+    expect(catchError(() => encodeKeyShareBody([]))).toBeInstanceOf(RangeError)
+    expect(catchError(() => encodeKeyShareBody(Array.from({ length: MAX_KEY_SHARE_ENTRIES + 1 }, (_, i) => shareEntry(i))))).toBeInstanceOf(RangeError)
+    expect(catchError(() => encodeKeyShareBody([{ ...shareEntry(1), ciphertext: new Uint8Array(10) }]))).toBeInstanceOf(RangeError)
+  })
+
+  it('reject an empty body, a zero or too large count, and a length that does not match the count, with MalformedError', () => {
+    const two = encodeKeyShareBody([shareEntry(1), shareEntry(2)])
+    const bad: Uint8Array[] = [
+      new Uint8Array(0),
+      Uint8Array.of(0),
+      concatBytes(Uint8Array.of(MAX_KEY_SHARE_ENTRIES + 1), new Uint8Array((MAX_KEY_SHARE_ENTRIES + 1) * ENTRY_BYTES)),
+      Uint8Array.of(0xff),
+      two.subarray(0, two.length - 1),
+      concatBytes(two, Uint8Array.of(0)),
+      concatBytes(Uint8Array.of(3), two.subarray(1)),
+      concatBytes(Uint8Array.of(1), two.subarray(1))
+    ]
+    for (const bytes of bad) expectErrorName(() => decodeKeyShareBody(bytes), 'MalformedError')
+  })
+
+  it('decode copies: changing the input afterwards changes nothing decoded', () => {
+    const bytes = encodeKeyShareBody([shareEntry(1)])
+    const decoded = decodeKeyShareBody(bytes)
+    bytes.fill(0xee)
+    expect(decoded).toEqual([shareEntry(1)])
+  })
+})
+
+describe('rotate bodies', () => {
+  const ENTRY_BYTES = 32 * 2 + ROTATE_CIPHERTEXT_BYTES
+
+  it('round-trip with no one removed, some removed, and no entries', () => {
+    const bodies: RotateBody[] = [
+      { epoch: 1, removed: [], entries: [rotateEntry(1), rotateEntry(2)] },
+      { epoch: 0xffffffff, removed: [filled(32, 9), filled(32, 10)], entries: [rotateEntry(3)] },
+      { epoch: 5, removed: [filled(32, 1)], entries: [] },
+      { epoch: 2, removed: Array.from({ length: MAX_REMOVED }, (_, i) => filled(32, i)), entries: Array.from({ length: MAX_ROTATE_ENTRIES }, (_, i) => rotateEntry(i)) }
+    ]
+    for (const body of bodies) expect(decodeRotateBody(encodeRotateBody(body))).toEqual(body)
+  })
+
+  it('are laid out as epoch(u32) | removedCount | removed* | entryCount(u16) | entries*', () => {
+    const e = rotateEntry(4)
+    const bytes = encodeRotateBody({ epoch: 0x01020304, removed: [filled(32, 7)], entries: [e] })
+    expect(bytes).toEqual(concatBytes(Uint8Array.of(1, 2, 3, 4, 1), filled(32, 7), Uint8Array.of(0, 1), e.recipient, e.ephemeral, e.ciphertext))
+    expect(ROTATE_CIPHERTEXT_BYTES).toBe(26 + 16)
+  })
+
+  it('refuse to encode too many removed members or entries', () => {
+    expect(catchError(() => encodeRotateBody({ epoch: 1, removed: Array.from({ length: MAX_REMOVED + 1 }, () => filled(32, 1)), entries: [] }))).toBeInstanceOf(RangeError)
+    expect(catchError(() => encodeRotateBody({ epoch: 1, removed: [], entries: Array.from({ length: MAX_ROTATE_ENTRIES + 1 }, (_, i) => rotateEntry(i)) }))).toBeInstanceOf(RangeError)
+  })
+
+  it('reject truncation, counts out of range and lengths that do not match the counts, with MalformedError', () => {
+    const good = encodeRotateBody({ epoch: 3, removed: [filled(32, 1)], entries: [rotateEntry(1), rotateEntry(2)] })
+    const tooManyRemoved = good.slice()
+    tooManyRemoved[4] = MAX_REMOVED + 1
+    const tooManyEntries = concatBytes(Uint8Array.of(0, 0, 0, 1, 0), Uint8Array.of((MAX_ROTATE_ENTRIES + 1) >> 8, (MAX_ROTATE_ENTRIES + 1) & 0xff),
+      new Uint8Array((MAX_ROTATE_ENTRIES + 1) * ENTRY_BYTES))
+    const removedBeyondEnd = good.slice(0, 5 + 32 + 2)
+    removedBeyondEnd[4] = 2
+    const bad: Uint8Array[] = [
+      new Uint8Array(0), new Uint8Array(6), good.subarray(0, 5), good.subarray(0, 5 + 32 + 1),
+      good.subarray(0, good.length - 1), concatBytes(good, Uint8Array.of(0)),
+      tooManyRemoved, tooManyEntries, removedBeyondEnd
+    ]
+    for (const bytes of bad) expectErrorName(() => decodeRotateBody(bytes), 'MalformedError')
+  })
+
+  it('decode a body that is a view into a larger buffer', () => {
+    const body: RotateBody = { epoch: 9, removed: [filled(32, 3)], entries: [rotateEntry(5)] }
+    const bytes = encodeRotateBody(body)
+    const buffer = new Uint8Array(bytes.length + 11)
+    buffer.set(bytes, 5)
+    expect(decodeRotateBody(buffer.subarray(5, 5 + bytes.length))).toEqual(body)
   })
 })
 

@@ -2,12 +2,14 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { bytesToHex } from '../../src/bytes.js'
 import { Client } from '../../src/client/client.js'
+import { roomIdOf } from '../../src/crypto/room-keys.js'
 import { MemoryNetwork } from '../../src/net/memory-network.js'
 import type { Room } from '../../src/room/room.js'
 import { parseRoomCode, roomCodeFromSecret } from '../../src/room/room-code.js'
 import { IdbStore } from '../../src/store/idb-store.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import type { RoomRecord, Store } from '../../src/store/store.js'
+import { waitFor } from './room-harness.js'
 
 async function settle (): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>(resolve => setImmediate(resolve))
@@ -105,7 +107,8 @@ describe('Client rooms', () => {
     const room = await client.createRoom()
     expect(parseRoomCode(room.code.display)).toEqual(room.code)
     const rooms = await client.listRooms()
-    expect(rooms).toEqual([{ id: room.id, secret: room.code.secret, joinedAt: clock, lastActivity: 0 }])
+    expect(rooms).toEqual([{ id: roomIdOf(room.code), secret: room.code.secret, joinedAt: clock, lastActivity: 0 }])
+    expect(room.id).toBe(roomIdOf(room.code))
   })
 
   it('creates a different room every time', async () => {
@@ -230,8 +233,8 @@ describe('Client over a memory network', () => {
     expect(bobRoom.peerCount).toBe(1)
 
     const sent = await annRoom.send('hi Bob')
-    await settle()
     expect(sent.state).toBe('sent')
+    await waitFor(async () => (await bobRoom.history()).length === 1, 'delivery')
     expect((await bobRoom.history()).map(m => [m.name, m.text])).toEqual([['Ann', 'hi Bob']])
     expect(bobRoom.members().map(m => [m.name, m.online])).toEqual([['Bob', true], ['Ann', true]])
   })
@@ -252,7 +255,7 @@ describe('Client over a memory network', () => {
     clock += 1
     await ann.setDisplayName('Annie')
     await annRoom.send('as Annie')
-    await settle()
+    await waitFor(async () => (await bobRoom.history()).length === 2, 'delivery')
     expect((await bobRoom.history()).map(m => m.name)).toEqual(['Ann', 'Annie'])
   })
 })

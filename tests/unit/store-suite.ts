@@ -15,6 +15,7 @@ export function message (overrides: Partial<MessageRecord> & Pick<MessageRecord,
     roomId: ROOM_A,
     author: ME,
     kind: 1,
+    epoch: 'ee'.repeat(32),
     timestamp: 1000 + overrides.seq,
     receivedAt: 5000,
     body: Uint8Array.of(3, 0x41, 0x6e, 0x6e, 0x68, 0x69),
@@ -87,6 +88,25 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
         await store.putRoom(room(ROOM_A, { lastActivity: 999 }))
         expect((await store.getRoom(ROOM_A))!.lastActivity).toBe(999)
         expect(await store.listRooms()).toHaveLength(1)
+      })
+
+      it('keeps a room\'s epochs, with their rotations, and the time it was removed', async () => {
+        const epochs = [
+          { number: 0, secret: '7KQ2MX9D4RT0V1ABCDEFGHJKMN' },
+          { number: 1, secret: '0123456789ABCDEFGHJKMNPQRS', rotation: { author: ANN, removed: [BOB], digest: 'ab'.repeat(32), parent: 'cd'.repeat(8), signed: Uint8Array.of(1, 2, 3) } }
+        ]
+        await store.putRoom(room(ROOM_A, { epochs, removedAt: 777 }))
+        const read = await store.getRoom(ROOM_A)
+        expect(read!.epochs).toEqual(epochs)
+        expect(read!.removedAt).toBe(777)
+        expect((await store.listRooms())[0].epochs).toEqual(epochs)
+      })
+
+      it('does not let a change to a returned room\'s epochs reach the store without putRoom', async () => {
+        await store.putRoom(room(ROOM_A, { epochs: [{ number: 0, secret: '7KQ2MX9D4RT0V1ABCDEFGHJKMN' }] }))
+        const read = await store.getRoom(ROOM_A)
+        read!.epochs!.push({ number: 1, secret: '0123456789ABCDEFGHJKMNPQRS' })
+        expect((await store.getRoom(ROOM_A))!.epochs).toHaveLength(1)
       })
 
       it('does not let a change to a returned room reach the store without putRoom', async () => {
@@ -211,6 +231,14 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
         await store.setMessageState(ROOM_B, ME, 1, 'sent')
         expect((await store.pendingMessages(ROOM_A)).map(m => m.seq)).toEqual([1])
         expect(await store.hasMessage(ROOM_A, ME, 2)).toBe(false)
+      })
+
+      it('replaces a stored message (re-signed for a new epoch), keeping one copy', async () => {
+        await store.addMessage(message({ seq: 1, state: 'pending' }))
+        const resigned = message({ seq: 1, state: 'pending', epoch: 'ff'.repeat(32), signature: new Uint8Array(64).fill(0x77) })
+        await store.replaceMessage(resigned)
+        expect(await store.latestMessages(ROOM_A, 10)).toEqual([resigned])
+        expect(await store.pendingMessages(ROOM_A)).toEqual([resigned])
       })
 
       it('does not let a change to a returned message reach the store', async () => {
