@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { bytesToHex } from '../../src/bytes.js'
+import { EpochBook, beats } from '../../src/room/epochs.js'
+import type { Epoch, StoredEpoch } from '../../src/room/epochs.js'
+import { generateRoomCode } from '../../src/room/room-code.js'
+
+const ANN = 'aa'.repeat(32)
+const BOB = 'bb'.repeat(32)
+const CAT = 'cc'.repeat(32)
+
+const root: StoredEpoch = { number: 0, secret: generateRoomCode().secret }
+
+function rotation (number: number, author: string, removed: string[], digest: string): StoredEpoch {
+  return { number, secret: generateRoomCode().secret, rotation: { author, removed, digest, parent: '00'.repeat(8) } }
+}
+
+function epochOf (stored: StoredEpoch): Epoch {
+  return new EpochBook([stored]).current
+}
+
+describe('beats: which of two epochs wins', () => {
+  it('the higher number wins, whatever the rotations say', () => {
+    const one = rotation(1, ANN, [BOB], '00')
+    const two = rotation(2, BOB, [], 'ff')
+    expect(beats(epochOf(two), epochOf(one))).toBe(true)
+    expect(beats(epochOf(one), epochOf(two))).toBe(false)
+    expect(beats(epochOf(one), epochOf(root))).toBe(true)
+  })
+
+  it('between the same number, the one that removes the other\'s author wins, even with the larger digest', () => {
+    const annRemovesBob = epochOf(rotation(1, ANN, [BOB], 'ff'))
+    const bobKeepsAll = epochOf(rotation(1, BOB, [], '00'))
+    expect(beats(annRemovesBob, bobKeepsAll)).toBe(true)
+    expect(beats(bobKeepsAll, annRemovesBob)).toBe(false)
+  })
+
+  it('otherwise (neither or both remove the other), the smaller digest wins', () => {
+    const a = epochOf(rotation(1, ANN, [CAT], '01'))
+    const b = epochOf(rotation(1, BOB, [], '02'))
+    expect(beats(a, b)).toBe(true)
+    expect(beats(b, a)).toBe(false)
+    const mutualA = epochOf(rotation(1, ANN, [BOB], '09'))
+    const mutualB = epochOf(rotation(1, BOB, [ANN], '08'))
+    expect(beats(mutualB, mutualA)).toBe(true)
+    expect(beats(mutualA, mutualB)).toBe(false)
+  })
+
+  it('an epoch never beats itself', () => {
+    const a = epochOf(rotation(3, ANN, [], '05'))
+    expect(beats(a, a)).toBe(false)
+    expect(beats(epochOf(root), epochOf(root))).toBe(false)
+  })
+})
+
+describe('EpochBook', () => {
+  it('starts at its only epoch and finds epochs by tag', () => {
+    const book = new EpochBook([root])
+    expect(book.current.number).toBe(0)
+    expect(book.current.code.secret).toBe(root.secret)
+    expect(book.byTag(book.current.tag)).toBe(book.current)
+    expect(book.byTag(new Uint8Array(8))).toBeUndefined()
+    expect(book.has(root.secret)).toBe(true)
+  })
+
+  it('refuses to start without an epoch', () => {
+    expect(() => new EpochBook([])).toThrow(RangeError)
+  })
+
+  it('moves to a winning epoch, keeps losers readable, and ignores an epoch it already holds', () => {
+    const book = new EpochBook([root])
+    const loser = rotation(1, BOB, [], 'ff')
+    const winner = rotation(1, ANN, [], '00')
+    expect(book.add(loser)).toBe(true)
+    expect(book.add(winner)).toBe(true)
+    expect(book.current.code.secret).toBe(winner.secret)
+    expect(book.add(loser)).toBe(false)
+    expect(book.all()).toHaveLength(3)
+    expect(book.has(loser.secret)).toBe(true)
+    const again = new EpochBook(book.toStored())
+    expect(again.current.code.secret).toBe(winner.secret)
+  })
+
+  it('picks the same winner whatever order three concurrent proposals arrive in, when one removes another\'s author', () => {
+    // Ann removes Bob (so Ann beats Bob), Bob has the smallest digest (so Bob beats Cat),
+    // Cat's digest is smaller than Ann's (so Cat beats Ann): every order must still agree
+    const proposals = [rotation(1, ANN, [BOB], '03'), rotation(1, BOB, [], '01'), rotation(1, CAT, [], '02')]
+    const winners = new Set<string>()
+    for (const order of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+      const book = new EpochBook([root])
+      for (const i of order) book.add(proposals[i])
+      winners.add(book.current.code.secret)
+      winners.add(new EpochBook([root, ...order.map(i => proposals[i])]).current.code.secret)
+    }
+    expect(winners.size).toBe(1)
+  })
+
+  it('picks the same winner whatever order the epochs arrive in (shuffled many times)', () => {
+    const authors = [ANN, BOB, CAT, 'dd'.repeat(32)]
+    const storedArb = fc.uniqueArray(
+      fc.record({
+        number: fc.integer({ min: 1, max: 2 }),
+        author: fc.constantFrom(...authors),
+        removed: fc.subarray(authors),
+        digest: fc.uint8Array({ minLength: 4, maxLength: 4 }).map(bytesToHex)
+      }),
+      // digests are SHA-256 of distinct signed rotations: never equal
+      { minLength: 1, maxLength: 8, selector: r => r.digest }
+    ).map(list => [root, ...list.map(r => rotation(r.number, r.author, r.removed.filter(k => k !== r.author), r.digest))])
+
+    fc.assert(fc.property(storedArb, fc.array(fc.nat(), { minLength: 10, maxLength: 10 }), (stored, seeds) => {
+      const reference = new EpochBook(stored).current.code.secret
+      for (const seed of seeds) {
+        const order = shuffle(stored, seed)
+        // built at once, and added one by one from the first
+        expect(new EpochBook(order).current.code.secret).toBe(reference)
+        const book = new EpochBook([order[0]])
+        for (const s of order.slice(1)) book.add(s)
+        expect(book.current.code.secret).toBe(reference)
+      }
+    }), { numRuns: 300 })
+  })
+})
+
+/** A deterministic Fisher-Yates shuffle. */
+function shuffle<T> (items: T[], seed: number): T[] {
+  const out = items.slice()
+  let x = seed | 1
+  for (let i = out.length - 1; i > 0; i--) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
+    const j = Math.abs(x) % (i + 1)
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
