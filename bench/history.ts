@@ -59,6 +59,27 @@ function watchScript (latestText: string): string {
   })()`
 }
 
+/**
+ * Opens the room from the home screen of a loaded app; resolves with the ms until its newest
+ * message is on screen. A string, like `watchScript`: the page runs it as written.
+ */
+function switchScript (roomId: string, latestText: string): string {
+  return `new Promise((done, fail) => {
+    const latest = ${JSON.stringify(latestText)};
+    const start = performance.now();
+    const check = () => {
+      const items = document.querySelectorAll('[role=log] article');
+      return items.length >= 50 && (items[items.length - 1].textContent || '').includes(latest);
+    };
+    const observer = new MutationObserver(() => {
+      if (check()) { observer.disconnect(); done(performance.now() - start); }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    setTimeout(() => { observer.disconnect(); fail(new Error('room did not show')); }, 20000);
+    location.hash = ${JSON.stringify(`#/room/${roomId}`)};
+  })`
+}
+
 export async function measureHistory (init: {
   webRoot: string
   count: number
@@ -73,9 +94,9 @@ export async function measureHistory (init: {
   try {
     const page = await context.newPage()
     await page.goto(`${relay.httpUrl}__bench/`)
-    await page.waitForFunction(() => document.body.dataset.ready === 'true')
+    await page.waitForFunction("document.body.dataset.ready === 'true'")
     init.log(`  writing ${init.count} messages into IndexedDB…`)
-    const filled = await page.evaluate(async ([count]) => await (globalThis as any).benchFill(count, 500, 240_000), [init.count])
+    const filled = await page.evaluate(`benchFill(${init.count}, 500, 240000)`) as { roomId: string, written: number, ms: number, latestText: string }
     init.log(`  wrote ${filled.written} in ${round(filled.ms / 1000, 1)} s`)
     await page.close()
 
@@ -86,9 +107,9 @@ export async function measureHistory (init: {
       const app = await context.newPage()
       await app.addInitScript(watchScript(filled.latestText))
       await app.goto(`${relay.httpUrl}#/room/${filled.roomId}`)
-      await app.waitForFunction(() => (window as any).__shownAt !== undefined, null, { timeout: 30_000 })
-      openRuns.push(round(await app.evaluate(() => (window as any).__shownAt as number)))
-      rendered = await app.evaluate(() => (window as any).__rendered as number)
+      await app.waitForFunction('window.__shownAt !== undefined', null, { timeout: 30_000 })
+      openRuns.push(round(await app.evaluate('window.__shownAt') as number))
+      rendered = await app.evaluate('window.__rendered') as number
       if (i === init.runs - 1) {
         const cdp = await context.newCDPSession(app)
         await cdp.send('HeapProfiler.collectGarbage')
@@ -103,21 +124,9 @@ export async function measureHistory (init: {
     const app = await context.newPage()
     await app.goto(relay.httpUrl)
     for (let i = 0; i < init.runs; i++) {
-      await app.evaluate(() => { location.hash = '#/' })
-      await app.waitForFunction(() => document.querySelector('[role=log]') === null)
-      const ms = await app.evaluate(async ([id, latest]) => await new Promise<number>((done, fail) => {
-        const start = performance.now()
-        const check = (): boolean => {
-          const items = document.querySelectorAll('[role=log] article')
-          return items.length >= 50 && (items[items.length - 1].textContent ?? '').includes(latest)
-        }
-        const observer = new MutationObserver(() => {
-          if (check()) { observer.disconnect(); done(performance.now() - start) }
-        })
-        observer.observe(document.body, { childList: true, subtree: true, characterData: true })
-        setTimeout(() => { observer.disconnect(); fail(new Error('room did not show')) }, 20_000)
-        location.hash = `#/room/${id}`
-      }), [filled.roomId, filled.latestText])
+      await app.evaluate("location.hash = '#/'")
+      await app.waitForFunction("document.querySelector('[role=log]') === null")
+      const ms = await app.evaluate(switchScript(filled.roomId, filled.latestText)) as number
       switchRuns.push(round(ms))
     }
     return {

@@ -18,8 +18,9 @@ export interface NodeJoin {
 }
 
 export interface JoinResult {
-  node: { runs: NodeJoin[], medianExchangedMs: number | null, medianFirstDeliveredMs: number | null }
-  chromium?: { runs: Array<number | null>, medianExchangedMs: number | null, error?: string }
+  /** Medians are over the runs that completed within 20 s; `completed` says how many did. */
+  node: { runs: NodeJoin[], completed: number, medianExchangedMs: number | null, medianFirstDeliveredMs: number | null }
+  chromium?: { runs: Array<number | null>, completed: number, medianExchangedMs: number | null, error?: string }
 }
 
 export async function measureJoin (init: {
@@ -44,8 +45,9 @@ export async function measureJoin (init: {
     const result: JoinResult = {
       node: {
         runs,
-        medianExchangedMs: ok.length === runs.length ? median(ok.map(r => r.exchangedMs!)) : null,
-        medianFirstDeliveredMs: ok.length === runs.length ? median(ok.map(r => r.firstDeliveredMs!)) : null
+        completed: ok.length,
+        medianExchangedMs: median(ok.map(r => r.exchangedMs!)),
+        medianFirstDeliveredMs: median(ok.map(r => r.firstDeliveredMs!))
       }
     }
     if (init.browser !== undefined) {
@@ -73,9 +75,10 @@ export async function measureJoin (init: {
             await context.close()
           }
         }
-        result.chromium = { runs: times, medianExchangedMs: times.every(t => t !== null) ? median(times as number[]) : null }
+        const done = times.filter((t): t is number => t !== null)
+        result.chromium = { runs: times, completed: done.length, medianExchangedMs: median(done) }
       } catch (err) {
-        result.chromium = { runs: times, medianExchangedMs: null, error: (err as Error).message.split('\n')[0] }
+        result.chromium = { runs: times, completed: 0, medianExchangedMs: null, error: (err as Error).message.split('\n')[0] }
       }
     }
     return result
