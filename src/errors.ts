@@ -51,3 +51,8 @@ export class UnknownEpochError extends Error {
 export class MissingKeyError extends Error {
   constructor (message = 'No key for this message (yet)') { super(message); this.name = 'MissingKeyError' }
 }
+
+/** Thrown (reported) when a frame comes from a member who was removed from the room. */
+export class RemovedMemberError extends Error {
+  constructor (message = 'Frame from a removed member') { super(message); this.name = 'RemovedMemberError' }
+}

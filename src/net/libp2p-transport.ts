@@ -3,6 +3,8 @@
  * before gossipsub delivers or forwards it, and members found through the relays' rendezvous.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { createTopicScoreParams } from '@libp2p/gossipsub/score'
+import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -24,6 +26,30 @@ const VERDICTS: Record<Verdict, TopicValidatorResult> = {
   accept: TopicValidatorResult.Accept,
   reject: TopicValidatorResult.Reject,
   ignore: TopicValidatorResult.Ignore
+}
+
+/**
+ * Peer scoring for room topics. Rooms are quiet, so silence is never penalised (no mesh delivery
+ * quota); what is penalised is sending what the room rejects: a few invalid frames take a peer
+ * below gossipsub's graylist threshold (-80), after which its messages are dropped unread.
+ */
+const ROOM_TOPIC_SCORE = createTopicScoreParams({
+  topicWeight: 1,
+  timeInMeshWeight: 0.01,
+  timeInMeshQuantum: 1_000,
+  timeInMeshCap: 100,
+  firstMessageDeliveriesWeight: 0.5,
+  firstMessageDeliveriesDecay: 0.9,
+  firstMessageDeliveriesCap: 20,
+  meshMessageDeliveriesWeight: 0,
+  meshFailurePenaltyWeight: 0,
+  invalidMessageDeliveriesWeight: -10,
+  invalidMessageDeliveriesDecay: 0.97 // about 1% left after 2.5 minutes
+})
+
+/** gossipsub keeps its score parameters on the instance; per-topic entries may change at run time. */
+function scoreParams (pubsub: unknown): { topics: Record<string, TopicScoreParams> } {
+  return (pubsub as { score: { params: { topics: Record<string, TopicScoreParams> } } }).score.params
 }
 
 interface TopicState {
@@ -55,6 +81,7 @@ export class Libp2pTransport implements Transport {
       if (message.type !== 'unsigned') return TopicValidatorResult.Reject
       return VERDICTS[await subscription.onFrame(message.data)]
     })
+    scoreParams(pubsub).topics[topic] = ROOM_TOPIC_SCORE
     pubsub.subscribe(topic)
     this.topics.set(topic, { subscription, rounds: 0, peers: 0 })
     void this.discover(topic)
@@ -68,6 +95,7 @@ export class Libp2pTransport implements Transport {
     const pubsub = this.node.services.pubsub
     pubsub.unsubscribe(topic)
     pubsub.topicValidators.delete(topic)
+    delete scoreParams(pubsub).topics[topic]
     for (const relay of this.relays) {
       void rendezvousUnregister(this.node, relay, state.subscription.rendezvous).catch(() => {})
     }

@@ -4,13 +4,16 @@ import type { RateLimit } from './rate-limiter.js'
 export const PRESENCE_INTERVAL_MS = 15_000
 /** A member not heard from for this long is shown offline. */
 export const PRESENCE_TIMEOUT_MS = 40_000
-/** Ephemeral messages further than this from our clock are ignored (they cannot be replayed later). */
-export const EPHEMERAL_MAX_SKEW_MS = 5 * 60_000
 /** Frames per member a room accepts; above it they are ignored (sync can fetch them later). */
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 100, burst: 200 }
 /** Frames held while waiting for their sender's key share. */
 export const MAX_WAITING_FRAMES = 500
 /** How long a frame may wait for its sender's key share. */
 export const WAITING_FRAME_TTL_MS = 60_000
+/**
+ * How long a frame from a sender whose key share has not arrived yet may hold its gossipsub
+ * verdict (and so its forwarding). gossipsub keeps a message about 5 s for forwarding.
+ */
+export const KEY_SHARE_WAIT_MS = 3_000
 /** How long to gather key-share recipients before sending one share for all of them. */
 export const KEY_SHARE_DEBOUNCE_MS = 20

@@ -3,12 +3,14 @@
  *
  * Epoch 0 comes from the code the room was joined with. Each rotation proposes epoch n+1 from
  * epoch n. Two members may rotate at once during a partition; every peer then picks the same
- * winner, whatever order the rotations arrive in:
- * 1. the higher epoch number wins;
- * 2. between two proposals for the same number, one that removes the other's author wins (so a
- *    member who is being removed cannot keep the room by rotating at the same time);
- * 3. otherwise the smaller digest of the signed rotation wins.
- * Keys of losing epochs are kept, so messages already sent in them can still be read.
+ * winner from the set of epochs it holds, whatever order they arrived in (`pickCurrent`):
+ * 1. only the highest epoch number is in the running;
+ * 2. a proposal whose author another proposal for that number removes is out (so a member who
+ *    is being removed cannot keep the room by rotating at the same time), unless that would
+ *    leave none;
+ * 3. of the rest, the smallest digest of the signed rotation wins.
+ * This is a choice over the whole set, not a pairwise comparison, so it cannot go round in
+ * circles. Keys of losing epochs are kept, so messages already sent in them can still be read.
  */
 import { bytesToHex } from '../bytes.js'
 import { deriveEpochKeys } from '../crypto/room-keys.js'
@@ -83,6 +85,18 @@ export class EpochBook {
     return this.currentEpoch !== before
   }
 
+  /** Everyone removed on the way to the current epoch. */
+  removedMembers (): Set<string> {
+    const removed = new Set<string>()
+    let epoch: Epoch | undefined = this.currentEpoch
+    while (epoch?.rotation !== undefined) {
+      for (const key of epoch.rotation.removed) removed.add(key)
+      const parent: string = epoch.rotation.parent
+      epoch = this.byTagHex.get(parent)
+    }
+    return removed
+  }
+
   toStored (): StoredEpoch[] {
     return this.all().map(e => ({ number: e.number, secret: e.code.secret, rotation: e.rotation }))
   }
@@ -92,20 +106,24 @@ export class EpochBook {
   }
 
   private pickCurrent (): Epoch {
-    return this.all().reduce((best, e) => beats(e, best) ? e : best)
+    return pickCurrent(this.all())
   }
 }
 
-/** Whether epoch `a` wins over epoch `b` (see the order above). */
-export function beats (a: Epoch, b: Epoch): boolean {
-  if (a.number !== b.number) return a.number > b.number
-  const ra = a.rotation
-  const rb = b.rotation
-  if (ra === undefined || rb === undefined) return ra === undefined && rb !== undefined
-  const aRemovesB = ra.removed.includes(rb.author)
-  const bRemovesA = rb.removed.includes(ra.author)
-  if (aRemovesB !== bRemovesA) return aRemovesB
-  return ra.digest < rb.digest
+/** The winning epoch of a set (see the rules above); the same for any order of `epochs`. */
+export function pickCurrent (epochs: Epoch[]): Epoch {
+  if (epochs.length === 0) throw new RangeError('No epochs to choose from')
+  const top = Math.max(...epochs.map(e => e.number))
+  const running = epochs.filter(e => e.number === top)
+  const removed = new Set(running.flatMap(e => e.rotation?.removed ?? []))
+  const eligible = running.filter(e => e.rotation === undefined || !removed.has(e.rotation.author))
+  const pool = eligible.length > 0 ? eligible : running
+  return pool.reduce((best, e) => digestOf(e) < digestOf(best) ? e : best)
+}
+
+function digestOf (epoch: Epoch): string {
+  // Epoch 0 has no rotation; it only ever competes with itself.
+  return epoch.rotation?.digest ?? ''
 }
 
 function toEpoch (stored: StoredEpoch): Epoch {

@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, fromUtf8, hexToBytes, utf8 } from '../bytes.js'
 import { identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../crypto/pairwise.js'
 import { Emitter } from '../events.js'
+import { RemovedMemberError } from '../errors.js'
 import type { Identity } from '../identity/identity.js'
 import {
   Kind, decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody,
@@ -29,7 +30,7 @@ import type { RateLimit } from './rate-limiter.js'
 import { generateRoomCode, roomCodeFromSecret } from './room-code.js'
 import type { RoomCode } from './room-code.js'
 import {
-  DEFAULT_RATE_LIMIT, EPHEMERAL_MAX_SKEW_MS, KEY_SHARE_DEBOUNCE_MS, MAX_WAITING_FRAMES, PRESENCE_INTERVAL_MS,
+  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, PRESENCE_INTERVAL_MS,
   PRESENCE_TIMEOUT_MS, WAITING_FRAME_TTL_MS
 } from './constants.js'
 
@@ -83,6 +84,8 @@ interface WaitingFrame {
 export class Room extends Emitter<RoomEvents> {
   /** Stable local id: from the code the room was first joined with. */
   readonly id: string
+  /** A short name for the room that does not change when its code does. */
+  readonly title: string
   private readonly self: string
   private readonly now: () => number
   private epochs: EpochBook
@@ -96,6 +99,8 @@ export class Room extends Emitter<RoomEvents> {
   private readonly prekeys = new Map<string, Uint8Array>()
   private readonly pendingShares = new Map<string, Set<string>>()
   private shareTimer: ReturnType<typeof setTimeout> | undefined
+  /** Frames holding their verdict until their sender's key share arrives. */
+  private readonly chainWaiters = new Map<string, Array<() => void>>()
   /** Chained frames from members whose key share has not arrived yet. */
   private waiting: WaitingFrame[] = []
   private transport: Transport | undefined
@@ -111,6 +116,7 @@ export class Room extends Emitter<RoomEvents> {
   constructor (private readonly components: RoomComponents, record: RoomRecord, init: RoomInit = {}) {
     super()
     this.id = record.id
+    this.title = roomTitle(record)
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
     this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
@@ -273,6 +279,11 @@ export class Room extends Emitter<RoomEvents> {
     }
     const author = bytesToHex(payload.author)
     if (author === this.self) return 'ignore' // our own, echoed back
+    // A removed member still holds the old epochs' keys; nothing of theirs is taken any more.
+    if (this.epochs.removedMembers().has(author)) {
+      this.emit('rejected', { error: new RemovedMemberError() })
+      return 'reject'
+    }
     try {
       if (payload.mode === Mode.Plain) return await this.receivePlain(epoch, payload, author)
       return await this.receiveChained(epoch, payload, author, frame)
@@ -295,13 +306,17 @@ export class Room extends Emitter<RoomEvents> {
   }
 
   private async receiveChained (epoch: Epoch, payload: Payload, author: string, frame: Uint8Array): Promise<Verdict> {
-    const chain = this.keys.receiver(epoch, payload.author, payload.chainId)
+    let chain = this.keys.receiver(epoch, payload.author, payload.chainId)
     if (chain === undefined) {
-      // Its key share may be on its way, or the sender never saw our prekey: keep the frame (but
-      // do not pass on what we cannot check) and announce ourselves again.
-      this.wait(frame)
+      // Its key share may be on its way, or the sender never saw our prekey: announce ourselves
+      // again and hold the verdict for a moment, so the frame is checked, and passed on to the
+      // members behind us, as soon as we can read it.
       this.announceSoon()
-      return 'ignore'
+      chain = await this.chainArrival(epoch, payload.author, payload.chainId)
+      if (chain === undefined) {
+        this.wait(frame) // still readable later, here, if the share comes
+        return 'ignore'
+      }
     }
     const key = chain.take(payload.index)
     if (key === undefined) return 'ignore' // already read (a replay), or from before we joined
@@ -350,9 +365,29 @@ export class Room extends Emitter<RoomEvents> {
 
   private async receiveKeyShare (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
     const entries = decodeKeyShareBody(message.body)
-    if (!this.freshEphemeral(message, author)) return 'ignore'
-    if (this.keys.acceptShare(epoch, message.author, entries)) await this.retryWaiting(author)
+    // No freshness check: a replayed share can only re-install a chain we already hold.
+    if (this.keys.acceptShare(epoch, message.author, entries)) {
+      for (const wake of this.chainWaiters.get(author) ?? []) wake()
+      this.chainWaiters.delete(author)
+      await this.retryWaiting(author)
+    }
     return 'accept'
+  }
+
+  /** Resolves with the sender chain once its share arrives, or undefined after a while. */
+  private async chainArrival (epoch: Epoch, author: Uint8Array, chainId: Uint8Array): Promise<ReturnType<KeyBook['receiver']>> {
+    const key = bytesToHex(author)
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(done, KEY_SHARE_WAIT_MS)
+      const waiters = this.chainWaiters.get(key) ?? []
+      this.chainWaiters.set(key, waiters)
+      waiters.push(done)
+      function done (): void {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    return this.keys.receiver(epoch, author, chainId)
   }
 
   private async receiveRotate (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
@@ -435,13 +470,29 @@ export class Room extends Emitter<RoomEvents> {
     for (const [topic, epoch] of wanted) {
       if (this.topics.has(topic)) continue
       this.topics.add(topic)
+      let peersHere = 0
       transport.subscribe(topic, {
         rendezvous: epoch.rendezvous,
         onFrame: async frame => await this.receive(frame),
-        onPeers: () => { this.onPeers() }
+        onPeers: count => {
+          const grew = count > peersHere
+          peersHere = count
+          if (epoch === this.epochs.current) this.onPeers()
+          // Members still on the older epoch (back from a partition, or away during a rotation):
+          // hand them how we got to our epoch, so they can follow or, if they rotated too, resolve.
+          else if (grew) this.announceEpochTo(epoch)
+        }
       })
     }
     this.onPeers()
+  }
+
+  /** Publishes, on an older epoch's topic, the rotation that leads from it towards ours. */
+  private announceEpochTo (older: Epoch): void {
+    for (const child of this.epochs.childrenOf(older.tagHex)) {
+      if (child.rotation?.signed === undefined) continue
+      void this.publish(older, plainPayload(decodeSigned(child.rotation.signed))).catch(() => {})
+    }
   }
 
   private onPeers (): void {
@@ -552,9 +603,13 @@ export class Room extends Emitter<RoomEvents> {
     return await this.transport.publish(epoch.topic, sealFrame(epoch, payload))
   }
 
-  /** Ephemeral messages are not stored, so replays are bounded by time instead of by sequence. */
+  /**
+   * Ephemeral messages are not stored, so replays are caught by time instead of by sequence: each
+   * must be newer than the last of its kind from that author. The sender's clock is not compared
+   * with ours, so a member whose clock is wrong can still take part.
+   */
   private freshEphemeral (message: SignedMessage, author: string): boolean {
-    if (message.seq !== 0 || Math.abs(message.timestamp - this.now()) > EPHEMERAL_MAX_SKEW_MS) return false
+    if (message.seq !== 0) return false
     const key = `${author}/${message.kind}`
     if (message.timestamp <= (this.lastEphemeral.get(key) ?? 0)) return false
     this.lastEphemeral.set(key, message.timestamp)
@@ -617,6 +672,11 @@ export class Room extends Emitter<RoomEvents> {
       await store.putRoom(room)
     }
   }
+}
+
+/** "Room 7KQ2M": the first group of the code the room was first joined with. */
+export function roomTitle (record: Pick<RoomRecord, 'secret'>): string {
+  return `Room ${record.secret.slice(0, 5)}`
 }
 
 /** Decodes signed bytes and checks they are by the payload's author, for this epoch. */

@@ -18,16 +18,16 @@ export class MemoryStore implements Store {
   }
 
   async listRooms (): Promise<RoomRecord[]> {
-    return [...this.rooms.values()].map(r => ({ ...r }))
+    return [...this.rooms.values()].map(r => structuredClone(r))
   }
 
   async getRoom (id: string): Promise<RoomRecord | undefined> {
     const room = this.rooms.get(id)
-    return room === undefined ? undefined : { ...room }
+    return room === undefined ? undefined : structuredClone(room)
   }
 
   async putRoom (room: RoomRecord): Promise<void> {
-    this.rooms.set(room.id, { ...room })
+    this.rooms.set(room.id, structuredClone(room))
   }
 
   async nextSeq (roomId: string): Promise<number> {

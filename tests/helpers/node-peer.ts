@@ -6,7 +6,7 @@ import { Client } from '../../src/client/client.js'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
 import type { MeshNode } from '../../src/net/libp2p-node.js'
 import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
-import type { Room } from '../../src/room/room.js'
+import type { Room, RoomInit } from '../../src/room/room.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
 
@@ -18,10 +18,19 @@ export interface NodePeer {
   stop(): Promise<void>
 }
 
-export async function startNodePeer (name: string, relays: string[], store: Store = new MemoryStore()): Promise<NodePeer> {
-  const node = await createMeshNode({ relays })
+export interface NodePeerOptions {
+  store?: Store
+  /** gossipsub seen-cache lifetime, ms */
+  seenTtlMs?: number
+  /** the member's clock */
+  now?: () => number
+  roomInit?: RoomInit
+}
+
+export async function startNodePeer (name: string, relays: string[], options: NodePeerOptions = {}): Promise<NodePeer> {
+  const node = await createMeshNode({ relays, seenTtlMs: options.seenTtlMs })
   const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000 })
-  const client = await Client.open({ store })
+  const client = await Client.open({ store: options.store ?? new MemoryStore(), now: options.now, roomInit: options.roomInit })
   await client.setDisplayName(name)
   client.attachTransport(transport)
   return {

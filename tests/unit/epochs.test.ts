@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { bytesToHex } from '../../src/bytes.js'
-import { EpochBook, beats } from '../../src/room/epochs.js'
+import { EpochBook, pickCurrent } from '../../src/room/epochs.js'
 import type { Epoch, StoredEpoch } from '../../src/room/epochs.js'
 import { generateRoomCode } from '../../src/room/room-code.js'
 
@@ -19,37 +19,50 @@ function epochOf (stored: StoredEpoch): Epoch {
   return new EpochBook([stored]).current
 }
 
-describe('beats: which of two epochs wins', () => {
+describe('pickCurrent: which epoch wins', () => {
+  const pick = (...stored: StoredEpoch[]): StoredEpoch => {
+    const epochs = stored.map(epochOf)
+    return stored[epochs.indexOf(pickCurrent(epochs))]
+  }
+
   it('the higher number wins, whatever the rotations say', () => {
     const one = rotation(1, ANN, [BOB], '00')
     const two = rotation(2, BOB, [], 'ff')
-    expect(beats(epochOf(two), epochOf(one))).toBe(true)
-    expect(beats(epochOf(one), epochOf(two))).toBe(false)
-    expect(beats(epochOf(one), epochOf(root))).toBe(true)
+    expect(pick(one, two)).toBe(two)
+    expect(pick(two, one)).toBe(two)
+    expect(pick(root, one)).toBe(one)
   })
 
   it('between the same number, the one that removes the other\'s author wins, even with the larger digest', () => {
-    const annRemovesBob = epochOf(rotation(1, ANN, [BOB], 'ff'))
-    const bobKeepsAll = epochOf(rotation(1, BOB, [], '00'))
-    expect(beats(annRemovesBob, bobKeepsAll)).toBe(true)
-    expect(beats(bobKeepsAll, annRemovesBob)).toBe(false)
+    const annRemovesBob = rotation(1, ANN, [BOB], 'ff')
+    const bobKeepsAll = rotation(1, BOB, [], '00')
+    expect(pick(annRemovesBob, bobKeepsAll)).toBe(annRemovesBob)
+    expect(pick(bobKeepsAll, annRemovesBob)).toBe(annRemovesBob)
   })
 
   it('otherwise (neither or both remove the other), the smaller digest wins', () => {
-    const a = epochOf(rotation(1, ANN, [CAT], '01'))
-    const b = epochOf(rotation(1, BOB, [], '02'))
-    expect(beats(a, b)).toBe(true)
-    expect(beats(b, a)).toBe(false)
-    const mutualA = epochOf(rotation(1, ANN, [BOB], '09'))
-    const mutualB = epochOf(rotation(1, BOB, [ANN], '08'))
-    expect(beats(mutualB, mutualA)).toBe(true)
-    expect(beats(mutualA, mutualB)).toBe(false)
+    const a = rotation(1, ANN, [CAT], '01')
+    const b = rotation(1, BOB, [], '02')
+    expect(pick(a, b)).toBe(a)
+    expect(pick(b, a)).toBe(a)
+    const mutualA = rotation(1, ANN, [BOB], '09')
+    const mutualB = rotation(1, BOB, [ANN], '08')
+    expect(pick(mutualA, mutualB)).toBe(mutualB)
   })
 
-  it('an epoch never beats itself', () => {
-    const a = epochOf(rotation(3, ANN, [], '05'))
-    expect(beats(a, a)).toBe(false)
-    expect(beats(epochOf(root), epochOf(root))).toBe(false)
+  it('picks one winner where pairwise rules would go round in a circle', () => {
+    // Ann removes Bob (digest 03); Bob (01) and Cat (02) remove nobody. Pairwise, Ann beats Bob,
+    // Bob beats Cat and Cat beats Ann; over the set, Bob is out and Cat has the smaller digest.
+    const ann = rotation(1, ANN, [BOB], '03')
+    const bob = rotation(1, BOB, [], '01')
+    const cat = rotation(1, CAT, [], '02')
+    for (const order of [[ann, bob, cat], [bob, cat, ann], [cat, ann, bob], [cat, bob, ann]]) {
+      expect(pick(...order)).toBe(cat)
+    }
+  })
+
+  it('refuses an empty set', () => {
+    expect(() => pickCurrent([])).toThrow(RangeError)
   })
 })
 

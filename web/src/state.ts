@@ -22,6 +22,10 @@ export const roomPeers = signal(0)
 export const network = signal<NetworkState>('starting')
 /** A problem the user must know about (e.g. history cannot be saved on this device). */
 export const notice = signal<string | null>(null)
+/** The active room's current code (it changes when the room is rotated). */
+export const roomCode = signal('')
+/** Set when the active room's members removed us. */
+export const removedFromRoom = signal(false)
 
 /** How many messages a room shows when opened. */
 const HISTORY_PAGE = 200
@@ -84,6 +88,11 @@ export async function send (text: string): Promise<void> {
   await room.send(text)
 }
 
+/** Starts a new code for the active room, without the members in `remove`. */
+export async function rotateRoom (remove: string[] = []): Promise<void> {
+  await activeRoom.value?.rotate(remove)
+}
+
 async function showRoom (room: Room): Promise<void> {
   if (activeRoom.value === room) return
   closeRoom()
@@ -93,6 +102,8 @@ async function showRoom (room: Room): Promise<void> {
     messages.value = history
     members.value = room.members()
     roomPeers.value = room.peerCount
+    roomCode.value = room.code.display
+    removedFromRoom.value = room.removed
   })
   detachRoom = [
     room.on('message', message => { messages.value = insertSorted(messages.value, message) }),
@@ -100,6 +111,8 @@ async function showRoom (room: Room): Promise<void> {
       messages.value = messages.value.map(m => m.author === updated.author && m.seq === updated.seq ? updated : m)
     }),
     room.on('members', list => { members.value = list }),
+    room.on('epoch', ({ code }) => { roomCode.value = code.display }),
+    room.on('removed', () => { removedFromRoom.value = true }),
     room.on('peers', count => {
       roomPeers.value = count
       members.value = room.members()

@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks'
-import { roomCodeFromSecret } from '../../../src/room/room-code.js'
+import { roomTitle } from '../../../src/room/room.js'
 import { activeRoom, closeRoom, displayName, network, notice, openRoom, rooms } from '../state.js'
 import { navigate, route } from '../router.js'
 import { Home } from './Home.js'
@@ -34,7 +34,7 @@ export function App () {
           : (
             <ul class='room-list'>
               {rooms.value.map(r => {
-                const title = `Room ${roomCodeFromSecret(r.secret).display.slice(0, 5)}`
+                const title = roomTitle(r)
                 return (
                   <li key={r.id}>
                     <a href={`#/room/${r.id}`} aria-current={current.name === 'room' && current.id === r.id ? 'page' : undefined}>

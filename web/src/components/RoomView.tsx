@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_TEXT_BYTES } from '../../../src/protocol/constants.js'
 import { utf8 } from '../../../src/bytes.js'
 import type { Room } from '../../../src/room/room.js'
-import { activeRoom, members, messages, network, roomPeers, send } from '../state.js'
+import { activeRoom, members, messages, network, removedFromRoom, roomCode, roomPeers, rotateRoom, send } from '../state.js'
 import { navigate, shareLink } from '../router.js'
 import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
@@ -10,34 +10,62 @@ import { MessageList } from './MessageList.js'
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
+  const [busy, setBusy] = useState(false)
+  const act = async (what: () => Promise<void>): Promise<void> => {
+    setBusy(true)
+    try { await what() } finally { setBusy(false) }
+  }
+  const remove = (key: string, name: string): void => {
+    if (confirm(`Remove ${name} from this room? Everyone else gets a new code; ${name} cannot read anything from now on.`)) {
+      void act(async () => { await rotateRoom([key]) })
+    }
+  }
+  const newCode = (): void => {
+    if (confirm('Make a new code for this room? People in the room now get it automatically; the old code stops working.')) {
+      void act(async () => { await rotateRoom() })
+    }
+  }
   return (
     <section class='room' aria-labelledby='room-title'>
       <header class='room-header'>
         <button type='button' class='back' aria-label='Back to rooms' onClick={() => { navigate({ name: 'home', invitedCode: null }) }}>‹</button>
         <div>
-          <h1 id='room-title'>{roomTitle(room)}</h1>
+          <h1 id='room-title'>{room.title}</h1>
           <p class='status' role='status'>{statusLine(online)}</p>
         </div>
       </header>
+      {removedFromRoom.value && (
+        <p class='notice' role='alert'>You were removed from this room. You can still read what you have, but nothing new reaches you.</p>
+      )}
       <div class='room-body'>
         <div class='conversation'>
           <MessageList />
-          <Composer />
+          {!removedFromRoom.value && <Composer />}
         </div>
         <aside class='room-info' aria-label='Room details'>
           <details open={messages.value.length === 0 || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
-            <CopyField id='room-code' label='Room code' value={room.code.display} />
-            <CopyField id='share-link' label='Share link' value={shareLink(room.code.display)} />
+            <CopyField id='room-code' label='Room code' value={roomCode.value} />
+            <CopyField id='share-link' label='Share link' value={shareLink(roomCode.value)} />
+            <button type='button' class='subtle' disabled={busy || removedFromRoom.value} onClick={newCode}>Make a new code</button>
           </details>
           <h2 class='members-title'>People <span class='count'>{members.value.length}</span></h2>
           <ul class='members' aria-label='People in this room'>
             {members.value.map(m => (
               <li key={m.key}>
                 <Avatar name={m.name} personKey={m.key} size={28} />
-                <span class='member-name'>{m.name}{m.self ? ' (you)' : ''}</span>
+                <span class='member-name'>
+                  {m.name}{m.self ? ' (you)' : ''}
+                  {m.nameClash && !m.self && (
+                    <span class='warning' title='Two people in this room use this name. Ask them, by another way, which one is really them.'> ⚠ same name as someone else</span>
+                  )}
+                </span>
                 <span class={m.online ? 'presence on' : 'presence'}>{m.online ? 'online' : 'offline'}</span>
+                {!m.self && !removedFromRoom.value && (
+                  <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
+                    onClick={() => { remove(m.key, m.name) }}>×</button>
+                )}
               </li>
             ))}
           </ul>
@@ -45,10 +73,6 @@ export function RoomView ({ room }: { room: Room }) {
       </div>
     </section>
   )
-}
-
-export function roomTitle (room: Pick<Room, 'code'>): string {
-  return `Room ${room.code.display.slice(0, 5)}`
 }
 
 function statusLine (online: number): string {
