@@ -25,6 +25,9 @@ export const DEFAULT_MAX_CONNECTIONS = 2_000
  */
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64
 
+/** New connections a second accepted from one IP address (libp2p refuses the rest). */
+export const NEW_CONNECTIONS_PER_SECOND_PER_IP = 50
+
 /** mDNS service name under which relays announce themselves to each other on a LAN. */
 export const MDNS_SERVICE_TAG = '_meshchat-relay._udp.local'
 /** How often relays ask the LAN who else is there, ms. */

@@ -22,7 +22,7 @@ import { RENDEZVOUS_PROTOCOL } from '../src/net/rendezvous-codec.js'
 import {
   DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_MAX_RESERVATIONS, DEFAULT_WEB_ROOT, DEFAULT_WSS_PORT,
-  DEFAULT_WS_PORT, MDNS_INTERVAL_MS, MDNS_SERVICE_TAG
+  DEFAULT_WS_PORT, MDNS_INTERVAL_MS, MDNS_SERVICE_TAG, NEW_CONNECTIONS_PER_SECOND_PER_IP
 } from './constants.js'
 import { NotStartedError } from './errors.js'
 import { createHttpServer, createHttpsServer } from './http-server.js'
@@ -155,7 +155,9 @@ export class Relay {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       // libp2p's own cap sits above the gater's, so the gater (which logs) is the one that refuses.
-      connectionManager: { maxConnections: maxConnections + 16 },
+      // libp2p's default of 5 new connections a second from one address is too tight for a LAN
+      // where a classroom's devices come through one NAT, or a test machine's through loopback.
+      connectionManager: { maxConnections: maxConnections + 16, inboundConnectionThreshold: NEW_CONNECTIONS_PER_SECOND_PER_IP },
       connectionGater: limitsGater({
         maxConnections,
         maxConnectionsPerIp: this.init.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP,

@@ -132,7 +132,7 @@ export interface RelayHandle {
  */
 export async function startRelay (webRoot = 'dist/web', extra: string[] = []): Promise<RelayHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'meshchat-bench-relay-'))
-  const child = spawnTs('relay/main.ts', ['--host', '127.0.0.1', '--port', '0', '--ws-port', '0',
+  const child = spawnTs('relay/main.ts', ['--host', '127.0.0.1', '--port', '0', '--ws-port', '0', '--no-tls', '--no-mdns',
     '--data-dir', dir, '--web-root', webRoot, ...extra])
   const started = new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once('exit', code => { reject(new Error(`relay exited with code ${code}`)) })
