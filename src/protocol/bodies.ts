@@ -17,7 +17,13 @@ export const Kind = {
   /** Sender-chain states for named members, each sealed to that member's prekey; ephemeral. */
   KeyShare: 3,
   /** A new epoch's code, sealed to each remaining member's identity key. */
-  Rotate: 4
+  Rotate: 4,
+  /** What the sender holds, per author (history sync); ephemeral. */
+  SyncSummary: 5,
+  /** "Send me these messages", addressed to one member; ephemeral. */
+  SyncRequest: 6,
+  /** Stored messages for one member, sealed to their prekey; ephemeral. */
+  SyncData: 7
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]

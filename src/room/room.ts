@@ -23,7 +23,9 @@ import type { Payload, SignedMessage, UnsignedMessage } from '../protocol/envelo
 import type { Transport, Verdict } from '../net/transport.js'
 import type { MemberRecord, MessageRecord, RoomRecord, Store } from '../store/store.js'
 import { EpochBook } from './epochs.js'
+import { fromRecord, toRecord } from './message-record.js'
 import type { Epoch } from './epochs.js'
+import { HistorySync } from './history-sync.js'
 import { KeyBook } from './key-book.js'
 import { RateLimiter } from './rate-limiter.js'
 import type { RateLimit } from './rate-limiter.js'
@@ -90,6 +92,8 @@ export class Room extends Emitter<RoomEvents> {
   private readonly now: () => number
   private epochs: EpochBook
   private readonly keys: KeyBook
+  private readonly sync: HistorySync
+  private ticks = 0
   private readonly limiter: RateLimiter
   private readonly memberRecords = new Map<string, MemberRecord>()
   /** Local receive time of each member's last presence or message, for "online". */
@@ -123,6 +127,17 @@ export class Room extends Emitter<RoomEvents> {
     this.keys = new KeyBook(components.identity.publicKey)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
+    this.sync = new HistorySync({
+      store: components.store,
+      roomId: this.id,
+      self: components.identity.publicKey,
+      prekey: this.keys.prekey,
+      knownAuthors: () => [this.self, ...this.memberRecords.keys()].filter((k, i, all) => all.indexOf(k) === i),
+      epochById: id => this.epochs.all().find(e => bytesToHex(e.epochId) === id),
+      send: async (kind, body) => await this.sendPlain(this.epochs.current, kind, body),
+      take: async (epoch, message) => await this.takeSynced(epoch, message),
+      now: this.now
+    })
   }
 
   /** The current epoch's code: what to share to invite someone now. */
@@ -300,6 +315,15 @@ export class Room extends Emitter<RoomEvents> {
       case Kind.Presence: return this.receivePresence(epoch, message, author)
       case Kind.KeyShare: return await this.receiveKeyShare(epoch, message, author)
       case Kind.Rotate: return await this.receiveRotate(epoch, message, author)
+      case Kind.SyncSummary:
+        await this.sync.onSummary(message.author, message.body)
+        return 'accept'
+      case Kind.SyncRequest:
+        await this.sync.onRequest(message.author, message.body)
+        return 'accept'
+      case Kind.SyncData:
+        await this.sync.onData(message.body)
+        return 'accept'
       case Kind.Text: return 'reject' // content must travel on a sender chain
       default: return 'accept' // a kind from a newer version: signed and valid, so pass it on
     }
@@ -505,6 +529,8 @@ export class Room extends Emitter<RoomEvents> {
       // A first message can be lost while the connection settles, so say it once more shortly.
       void this.sendPresence(true).catch(() => {})
       setTimeout(() => { this.announceSoon() }, 1_000)
+      // and compare histories, once the newcomer knows who we are
+      setTimeout(() => { void this.sync.announce(true).catch(() => {}) }, 300)
       void this.flushOutbox()
     }
   }
@@ -521,6 +547,24 @@ export class Room extends Emitter<RoomEvents> {
     this.emit('members', this.members())
     this.waiting = this.waiting.filter(w => this.now() - w.at < WAITING_FRAME_TTL_MS)
     if (this.peers > 0) await this.sendPresence(true).catch(() => {})
+    // A slow safety net: histories are compared on every meeting, and once a minute besides.
+    if (this.peers > 0 && ++this.ticks % 4 === 0) await this.sync.announce().catch(() => {})
+  }
+
+  /** Stores a message that came by history sync (already verified); true when it was new. */
+  private async takeSynced (epoch: Epoch, message: SignedMessage): Promise<boolean> {
+    const author = bytesToHex(message.author)
+    const record = toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received')
+    if (!await this.components.store.addMessage(record)) return false
+    if (author !== this.self && !this.memberRecords.has(author)) {
+      const member = { roomId: this.id, key: author, name: record.name, lastSeen: record.timestamp }
+      this.memberRecords.set(author, member)
+      await this.components.store.putMember(member)
+      this.emit('members', this.members())
+    }
+    await this.touch(record.timestamp)
+    this.emit('message', record)
+    return true
   }
 
   private async sendPresence (online: boolean): Promise<void> {
@@ -693,34 +737,4 @@ function rotateContext (parent: Epoch, author: Uint8Array, recipient: Uint8Array
   const n = new Uint8Array(4)
   new DataView(n.buffer).setUint32(0, number)
   return concatBytes(utf8('meshchat/rotate/v1'), parent.epochId, author, recipient, n)
-}
-
-function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, receivedAt: number,
-  state: MessageRecord['state'], body = decodeTextBody(message.body)): MessageRecord {
-  if (!isStoredKind(message.kind)) throw new TypeError(`kind ${message.kind} is not stored`)
-  return {
-    roomId,
-    author: bytesToHex(message.author),
-    seq: message.seq,
-    kind: message.kind,
-    epoch: bytesToHex(epoch.epochId),
-    timestamp: message.timestamp,
-    receivedAt,
-    body: message.body,
-    signature: message.signature,
-    name: body.name,
-    text: body.text,
-    state
-  }
-}
-
-function fromRecord (record: MessageRecord): SignedMessage {
-  return {
-    kind: record.kind,
-    author: hexToBytes(record.author),
-    seq: record.seq,
-    timestamp: record.timestamp,
-    body: record.body,
-    signature: record.signature
-  }
 }

@@ -5,7 +5,8 @@
  */
 import { openDB } from 'idb'
 import type { DBSchema, IDBPDatabase } from 'idb'
-import type { MemberRecord, MessageRecord, MessageState, RoomRecord, Store } from './store.js'
+import { SEARCH_LIMIT, matchesSearch, newestFirst, searchable } from './store.js'
+import type { AuthorHead, MemberRecord, MessageRecord, MessageState, RoomRecord, RoomSettings, SearchOptions, Store } from './store.js'
 
 const DB_VERSION = 1
 
@@ -66,6 +67,27 @@ export class IdbStore implements Store {
     await this.db.put('rooms', room)
   }
 
+  async updateRoom (id: string, settings: RoomSettings): Promise<RoomRecord | undefined> {
+    const tx = this.db.transaction('rooms', 'readwrite')
+    const room = await tx.store.get(id)
+    if (room !== undefined) await tx.store.put(Object.assign(room, settings))
+    await tx.done
+    return room
+  }
+
+  async deleteRoom (id: string): Promise<void> {
+    const tx = this.db.transaction(['rooms', 'members'], 'readwrite')
+    await tx.objectStore('rooms').delete(id)
+    await tx.objectStore('members').delete(IDBKeyRange.bound([id, ''], [id, '\uffff']))
+    await tx.done
+  }
+
+  async deleteMessages (roomId: string): Promise<void> {
+    const tx = this.db.transaction('messages', 'readwrite')
+    await tx.store.delete(IDBKeyRange.bound([roomId, '', -Infinity], [roomId, '\uffff', Infinity]))
+    await tx.done
+  }
+
   async nextSeq (roomId: string): Promise<number> {
     const tx = this.db.transaction('seqs', 'readwrite')
     const seq = ((await tx.store.get(roomId))?.seq ?? 0) + 1
@@ -86,6 +108,33 @@ export class IdbStore implements Store {
 
   async hasMessage (roomId: string, author: string, seq: number): Promise<boolean> {
     return (await this.db.count('messages', [roomId, author, seq])) > 0
+  }
+
+  async getMessage (roomId: string, author: string, seq: number): Promise<MessageRecord | undefined> {
+    return await this.db.get('messages', [roomId, author, seq])
+  }
+
+  async authorHead (roomId: string, author: string): Promise<AuthorHead> {
+    const range = IDBKeyRange.bound([roomId, author, 0], [roomId, author, Infinity])
+    const tx = this.db.transaction('messages')
+    const [count, last] = await Promise.all([tx.store.count(range), tx.store.openKeyCursor(range, 'prev')])
+    return { maxSeq: last === null ? 0 : (last.key)[2], count }
+  }
+
+  async missingSeqs (roomId: string, author: string, upTo: number, limit: number): Promise<number[]> {
+    const missing: number[] = []
+    let expected = 1
+    // Walk the held sequence numbers in order; the holes between them are what is missing.
+    let cursor = await this.db.transaction('messages').store
+      .openKeyCursor(IDBKeyRange.bound([roomId, author, 1], [roomId, author, upTo]))
+    while (missing.length < limit && expected <= upTo) {
+      const held = cursor === null ? upTo + 1 : cursor.key[2]
+      while (expected < held && expected <= upTo && missing.length < limit) missing.push(expected++)
+      if (cursor === null) break
+      expected = held + 1
+      cursor = await cursor.continue()
+    }
+    return missing
   }
 
   async setMessageState (roomId: string, author: string, seq: number, state: MessageState): Promise<void> {
@@ -116,6 +165,30 @@ export class IdbStore implements Store {
   async pendingMessages (roomId: string): Promise<MessageRecord[]> {
     const pending = await this.db.getAllFromIndex('messages', 'byState', [roomId, 'pending'])
     return pending.sort((a, b) => a.seq - b.seq)
+  }
+
+  async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {
+    const needle = searchable(query.trim())
+    const limit = options.limit ?? SEARCH_LIMIT
+    if (needle === '' || limit <= 0) return []
+    // Local history is small enough to scan; a room's scan walks its time index newest first.
+    if (options.roomId !== undefined) {
+      const range = IDBKeyRange.bound([options.roomId, -Infinity], [options.roomId, Infinity])
+      const out: MessageRecord[] = []
+      let cursor = await this.db.transaction('messages').store.index('byTime').openCursor(range, 'prev')
+      while (cursor !== null && out.length < limit) {
+        if (matchesSearch(cursor.value, needle)) out.push(cursor.value)
+        cursor = await cursor.continue()
+      }
+      return out.sort(newestFirst)
+    }
+    const found: MessageRecord[] = []
+    let cursor = await this.db.transaction('messages').store.openCursor()
+    while (cursor !== null) {
+      if (matchesSearch(cursor.value, needle)) found.push(cursor.value)
+      cursor = await cursor.continue()
+    }
+    return found.sort(newestFirst).slice(0, limit)
   }
 
   async putMember (member: MemberRecord): Promise<void> {

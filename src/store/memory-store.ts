@@ -1,5 +1,5 @@
-import { compareMessages } from './store.js'
-import type { MemberRecord, MessageRecord, MessageState, RoomRecord, Store } from './store.js'
+import { SEARCH_LIMIT, compareMessages, matchesSearch, newestFirst, searchable } from './store.js'
+import type { AuthorHead, MemberRecord, MessageRecord, MessageState, RoomRecord, RoomSettings, SearchOptions, Store } from './store.js'
 
 /** A Store that lives in memory: for tests, and when the browser offers no IndexedDB. */
 export class MemoryStore implements Store {
@@ -30,6 +30,22 @@ export class MemoryStore implements Store {
     this.rooms.set(room.id, structuredClone(room))
   }
 
+  async updateRoom (id: string, settings: RoomSettings): Promise<RoomRecord | undefined> {
+    const room = this.rooms.get(id)
+    if (room === undefined) return undefined
+    Object.assign(room, structuredClone(settings))
+    return structuredClone(room)
+  }
+
+  async deleteRoom (id: string): Promise<void> {
+    this.rooms.delete(id)
+    for (const [key, member] of this.members) if (member.roomId === id) this.members.delete(key)
+  }
+
+  async deleteMessages (roomId: string): Promise<void> {
+    for (const [key, message] of this.messages) if (message.roomId === roomId) this.messages.delete(key)
+  }
+
   async nextSeq (roomId: string): Promise<number> {
     const seq = (this.seqs.get(roomId) ?? 0) + 1
     this.seqs.set(roomId, seq)
@@ -47,6 +63,30 @@ export class MemoryStore implements Store {
     return this.messages.has(messageKey(roomId, author, seq))
   }
 
+  async getMessage (roomId: string, author: string, seq: number): Promise<MessageRecord | undefined> {
+    const message = this.messages.get(messageKey(roomId, author, seq))
+    return message === undefined ? undefined : { ...message }
+  }
+
+  async authorHead (roomId: string, author: string): Promise<AuthorHead> {
+    let maxSeq = 0
+    let count = 0
+    for (const m of this.messages.values()) {
+      if (m.roomId !== roomId || m.author !== author) continue
+      count++
+      if (m.seq > maxSeq) maxSeq = m.seq
+    }
+    return { maxSeq, count }
+  }
+
+  async missingSeqs (roomId: string, author: string, upTo: number, limit: number): Promise<number[]> {
+    const missing: number[] = []
+    for (let seq = 1; seq <= upTo && missing.length < limit; seq++) {
+      if (!this.messages.has(messageKey(roomId, author, seq))) missing.push(seq)
+    }
+    return missing
+  }
+
   async setMessageState (roomId: string, author: string, seq: number, state: MessageState): Promise<void> {
     const message = this.messages.get(messageKey(roomId, author, seq))
     if (message !== undefined) message.state = state
@@ -62,6 +102,15 @@ export class MemoryStore implements Store {
 
   async pendingMessages (roomId: string): Promise<MessageRecord[]> {
     return this.roomMessages(roomId).filter(m => m.state === 'pending').sort((a, b) => a.seq - b.seq)
+  }
+
+  async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {
+    const needle = searchable(query.trim())
+    const limit = options.limit ?? SEARCH_LIMIT
+    if (needle === '' || limit <= 0) return []
+    return [...this.messages.values()]
+      .filter(m => (options.roomId === undefined || m.roomId === options.roomId) && matchesSearch(m, needle))
+      .sort(newestFirst).slice(0, limit).map(m => ({ ...m }))
   }
 
   async putMember (member: MemberRecord): Promise<void> {

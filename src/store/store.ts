@@ -19,6 +19,20 @@ export interface RoomRecord {
   epochs?: StoredEpoch[]
   /** Set when a rotation left us out: we were removed from the room. */
   removedAt?: number
+  /** Local time the user last saw the room open and visible: later messages are unread. */
+  lastRead?: number
+  /** The user silenced the room: no notifications, not counted in the unread total. */
+  muted?: boolean
+}
+
+/** The parts of a room record the user changes (not the core): see `Store.updateRoom`. */
+export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted'>>
+
+export interface SearchOptions {
+  /** Only this room; every room by default. */
+  roomId?: string
+  /** At most this many results, newest first. */
+  limit?: number
 }
 
 /** Delivery state of a stored message: the user's own start `pending`, then `sent`. */
@@ -45,6 +59,12 @@ export interface MessageRecord {
   state: MessageState
 }
 
+/** What a device holds of one author's messages in a room. */
+export interface AuthorHead {
+  readonly maxSeq: number
+  readonly count: number
+}
+
 export interface MemberRecord {
   readonly roomId: string
   /** Public key, hex. */
@@ -61,12 +81,26 @@ export interface Store {
   listRooms(): Promise<RoomRecord[]>
   getRoom(id: string): Promise<RoomRecord | undefined>
   putRoom(room: RoomRecord): Promise<void>
+  /** Changes a room's settings in one step (no lost update); undefined when the room is not stored. */
+  updateRoom(id: string, settings: RoomSettings): Promise<RoomRecord | undefined>
+  /**
+   * Forgets a room and its members. Its messages stay unless `deleteMessages` is called, and its
+   * sequence numbers always stay: rejoining must not reuse a (room, author, seq) others hold.
+   */
+  deleteRoom(id: string): Promise<void>
+  /** Removes every stored message of a room. */
+  deleteMessages(roomId: string): Promise<void>
   /** Reserves the user's next sequence number in a room (atomic; starts at 1). */
   nextSeq(roomId: string): Promise<number>
 
   /** Stores a message once; resolves false (and changes nothing) if (room, author, seq) is already stored. */
   addMessage(message: MessageRecord): Promise<boolean>
   hasMessage(roomId: string, author: string, seq: number): Promise<boolean>
+  getMessage(roomId: string, author: string, seq: number): Promise<MessageRecord | undefined>
+  /** For one author in a room: the highest sequence number held, and how many are held. */
+  authorHead(roomId: string, author: string): Promise<AuthorHead>
+  /** Sequence numbers in 1..upTo that are not held for an author, lowest first, at most `limit`. */
+  missingSeqs(roomId: string, author: string, upTo: number, limit: number): Promise<number[]>
   setMessageState(roomId: string, author: string, seq: number, state: MessageState): Promise<void>
   /** Overwrites a stored message (our own pending one, re-signed for a new epoch). */
   replaceMessage(message: MessageRecord): Promise<void>
@@ -74,6 +108,11 @@ export interface Store {
   latestMessages(roomId: string, limit: number): Promise<MessageRecord[]>
   /** The user's messages not yet sent, oldest first. */
   pendingMessages(roomId: string): Promise<MessageRecord[]>
+  /**
+   * Messages whose text or author name contains `query` (case and accents ignored), newest first.
+   * An empty query finds nothing.
+   */
+  searchMessages(query: string, options?: SearchOptions): Promise<MessageRecord[]>
 
   putMember(member: MemberRecord): Promise<void>
   listMembers(roomId: string): Promise<MemberRecord[]>
@@ -84,4 +123,22 @@ export interface Store {
 /** Orders messages for display: author's time, then author and seq so ties are stable everywhere. */
 export function compareMessages (a: MessageRecord, b: MessageRecord): number {
   return a.timestamp - b.timestamp || (a.author < b.author ? -1 : a.author > b.author ? 1 : 0) || a.seq - b.seq
+}
+
+/** Default number of search results. */
+export const SEARCH_LIMIT = 50
+
+/** Lower case without accents, so "cafe" finds "Café". */
+export function searchable (text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+}
+
+/** Whether a message matches a query already passed through `searchable`. */
+export function matchesSearch (message: MessageRecord, needle: string): boolean {
+  return needle !== '' && (searchable(message.text).includes(needle) || searchable(message.name).includes(needle))
+}
+
+/** Newest first, for search results. */
+export function newestFirst (a: MessageRecord, b: MessageRecord): number {
+  return compareMessages(b, a)
 }

@@ -9,6 +9,7 @@ import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
 import type { Room, RoomInit } from '../../src/room/room.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface NodePeer {
   readonly name: string
@@ -61,3 +62,16 @@ export async function waitFor (condition: () => boolean, timeoutMs = 10_000, des
 }
 
 export const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+/** Dials with a few tries: on a busy 2-core machine a WebRTC dial can miss its first deadline. */
+export async function dialWithRetry (node: MeshNode, addr: Multiaddr, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await node.dial(addr, { signal: AbortSignal.timeout(10_000) })
+      return
+    } catch (err) {
+      if (attempt >= attempts) throw err
+      await sleep(500)
+    }
+  }
+}

@@ -11,7 +11,7 @@ import type { Room } from '../../src/room/room.js'
 import type { MessageRecord } from '../../src/store/store.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
+import { dialWithRetry, sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 const SEEN_TTL_MS = 1_500
@@ -128,14 +128,7 @@ describe('attacks on a room', () => {
       // One at a time: the relay accepts only a few new connections a second from one address.
       for (const node of attackers) {
         node.services.pubsub.subscribe(ada.epoch.topic)
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await node.dial(adaAddr, { signal: AbortSignal.timeout(8_000) })
-            break
-          } catch (err) {
-            if (attempt === 3) throw err
-          }
-        }
+        await dialWithRetry(node, adaAddr)
         await sleep(250)
       }
       await waitFor(() => attackers.every(n => n.services.pubsub.getSubscribers(ada.epoch.topic).length > 0), 20_000,

@@ -11,7 +11,7 @@ import type { Room } from '../../src/room/room.js'
 import type { MessageRecord } from '../../src/store/store.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
+import { dialWithRetry, sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 describe('a room over WebRTC through a real relay', () => {
@@ -91,7 +91,7 @@ describe('a room over WebRTC through a real relay', () => {
     const topic = rooms[0].epoch.topic
     pubsub.subscribe(topic)
     pubsub.addEventListener('message', event => { frames.push(event.detail.data) })
-    await outsider.node.dial(peers[0].node.getMultiaddrs().find(a => a.toString().includes('/webrtc'))!)
+    await dialWithRetry(outsider.node, peers[0].node.getMultiaddrs().find(a => a.toString().includes('/webrtc'))!)
     await waitFor(() => pubsub.getSubscribers(topic).length > 0, 10_000)
 
     const countBefore = received[1].length

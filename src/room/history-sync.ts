@@ -1,0 +1,179 @@
+/**
+ * History sync: members who meet compare what they hold and send each other what is missing, as
+ * the authors signed it. No server keeps history; this is how a device that was asleep, offline
+ * or partitioned catches up, and how a new member gets the room's earlier messages.
+ *
+ * 1. A member announces a summary: per author, the highest sequence number it holds and how
+ *    many it holds (fewer than the highest means gaps).
+ * 2. A member that sees it lacks something asks the announcer for those exact numbers, with its
+ *    session prekey.
+ * 3. The announcer answers with the stored messages, packed in batches and sealed to that
+ *    prekey (so the answer has the same forward secrecy as live traffic).
+ * 4. Each message is verified against its author's key and the epoch it was signed for, and
+ *    stored once.
+ *
+ * Work is bounded on both sides: at most MAX_REQUEST_SEQS messages per request, requests and
+ * answers rate limited per member, batches under the frame limit. What does not fit now is
+ * asked for on the next round.
+ */
+import { bytesToHex, concatBytes, hexToBytes, utf8 } from '../bytes.js'
+import { openFrom, sealTo } from '../crypto/pairwise.js'
+import { Kind } from '../protocol/bodies.js'
+import { decodeSigned, encodeSigned, verifyMessage } from '../protocol/envelope.js'
+import type { SignedMessage } from '../protocol/envelope.js'
+import {
+  MAX_REQUEST_SEQS, MAX_SUMMARY_AUTHORS, MAX_SYNC_DATA_BYTES, decodeData, decodeRequest, decodeSummary,
+  decodeSyncedMessages, encodeData, encodeRequest, encodeSummary, encodeSyncedMessages
+} from '../protocol/sync-bodies.js'
+import type { SyncedMessage } from '../protocol/sync-bodies.js'
+import type { Store } from '../store/store.js'
+import { fromRecord } from './message-record.js'
+import type { Epoch } from './epochs.js'
+import { RateLimiter } from './rate-limiter.js'
+
+/** A request for the same message is not repeated within this time, ms. */
+const REQUEST_AGAIN_AFTER_MS = 10_000
+/** Summaries are not sent more often than this, ms (unless someone visibly lacks something). */
+const ANNOUNCE_EVERY_MS = 2_000
+
+export interface HistorySyncComponents {
+  readonly store: Store
+  readonly roomId: string
+  readonly self: Uint8Array
+  readonly prekey: { readonly publicKey: Uint8Array, readonly secretKey: Uint8Array }
+  /** Every author (hex) this room has seen, ourselves included. */
+  knownAuthors(): string[]
+  /** The epoch with this id, if we hold it: only its messages can be checked. */
+  epochById(epochIdHex: string): Epoch | undefined
+  /** Sends a plain message of `kind` on the current epoch. */
+  send(kind: number, body: Uint8Array): Promise<number>
+  /** Stores a verified message; resolves true when it was new. */
+  take(epoch: Epoch, message: SignedMessage): Promise<boolean>
+  now(): number
+}
+
+export class HistorySync {
+  private readonly requested = new Map<string, number>()
+  private readonly answerLimiter: RateLimiter
+  private lastAnnounced = 0
+
+  constructor (private readonly components: HistorySyncComponents) {
+    // Per asking member: a few requests at once, then one every two seconds.
+    this.answerLimiter = new RateLimiter({ perSecond: 0.5, burst: 4 }, components.now)
+  }
+
+  /** Tells the room what we hold. `force` skips the throttle (someone new is here). */
+  async announce (force = false): Promise<void> {
+    const now = this.components.now()
+    if (!force && now - this.lastAnnounced < ANNOUNCE_EVERY_MS) return
+    this.lastAnnounced = now
+    const { store, roomId } = this.components
+    const entries = []
+    for (const author of this.components.knownAuthors().slice(0, MAX_SUMMARY_AUTHORS)) {
+      const head = await store.authorHead(roomId, author)
+      if (head.maxSeq > 0) entries.push({ author: hexToBytes(author), maxSeq: head.maxSeq, held: head.count })
+    }
+    await this.components.send(Kind.SyncSummary, encodeSummary(entries))
+  }
+
+  /** Someone's summary: ask them for what we lack; tell them if we hold what they lack. */
+  async onSummary (from: Uint8Array, body: Uint8Array): Promise<void> {
+    const { store, roomId } = this.components
+    const theirs = decodeSummary(body)
+    const wanted: Array<{ author: Uint8Array, seq: number }> = []
+    let weHaveMore = false
+    const listed = new Set<string>()
+    for (const entry of theirs) {
+      const author = bytesToHex(entry.author)
+      listed.add(author)
+      const ours = await store.authorHead(roomId, author)
+      if (ours.maxSeq > entry.maxSeq || (ours.count > entry.held)) weHaveMore = true
+      if (entry.held === 0 || (ours.maxSeq >= entry.maxSeq && ours.count === ours.maxSeq)) continue
+      const room = MAX_REQUEST_SEQS - wanted.length
+      if (room <= 0) break
+      for (const seq of await store.missingSeqs(roomId, author, entry.maxSeq, room)) {
+        if (this.recentlyRequested(author, seq)) continue
+        wanted.push({ author: entry.author, seq })
+      }
+    }
+    for (const author of this.components.knownAuthors()) {
+      if (!listed.has(author) && (await store.authorHead(roomId, author)).maxSeq > 0) weHaveMore = true
+    }
+    if (wanted.length > 0) {
+      const now = this.components.now()
+      if (this.requested.size > 10 * MAX_REQUEST_SEQS) this.requested.clear() // bounded memory
+      for (const w of wanted) this.requested.set(`${bytesToHex(w.author)}/${w.seq}`, now)
+      await this.components.send(Kind.SyncRequest, encodeRequest({ target: from, prekey: this.components.prekey.publicKey, wanted }))
+    }
+    if (weHaveMore) await this.announce()
+  }
+
+  /** A request: if it is for us, answer with what we hold, sealed to the asker's prekey. */
+  async onRequest (from: Uint8Array, body: Uint8Array): Promise<void> {
+    const request = decodeRequest(body)
+    if (bytesToHex(request.target) !== bytesToHex(this.components.self)) return
+    if (!this.answerLimiter.take(bytesToHex(from))) return
+    const { store, roomId } = this.components
+    let batch: SyncedMessage[] = []
+    let size = 0
+    for (const { author, seq } of request.wanted) {
+      const record = await store.getMessage(roomId, bytesToHex(author), seq)
+      if (record === undefined) continue
+      const item = { epochId: hexToBytes(record.epoch), signed: encodeSigned(fromRecord(record)) }
+      const itemSize = item.signed.length + 36
+      if (size + itemSize > MAX_SYNC_DATA_BYTES && batch.length > 0) {
+        await this.sendData(from, request.prekey, batch)
+        batch = []
+        size = 0
+      }
+      batch.push(item)
+      size += itemSize
+    }
+    if (batch.length > 0) await this.sendData(from, request.prekey, batch)
+  }
+
+  /**
+   * An answer: if it is for us, open it and take each message that checks out.
+   * Returns how many new messages were stored, or undefined when it was not for us.
+   */
+  async onData (body: Uint8Array): Promise<number | undefined> {
+    const data = decodeData(body)
+    if (bytesToHex(data.recipient) !== bytesToHex(this.components.self) ||
+      bytesToHex(data.prekey) !== bytesToHex(this.components.prekey.publicKey)) return undefined
+    const plaintext = openFrom(this.components.prekey.secretKey, data, dataContext(data.recipient, data.prekey))
+    let stored = 0
+    for (const item of decodeSyncedMessages(plaintext)) {
+      const epoch = this.components.epochById(bytesToHex(item.epochId))
+      if (epoch === undefined) continue // signed for an epoch we do not hold: cannot be checked
+      let message: SignedMessage
+      try {
+        message = decodeSigned(item.signed)
+        verifyMessage(message, epoch.epochId)
+      } catch {
+        continue // one bad message does not spoil the batch
+      }
+      if (message.kind !== Kind.Text || message.seq < 1) continue
+      if (await this.components.take(epoch, message)) stored++
+    }
+    return stored
+  }
+
+  private async sendData (to: Uint8Array, prekey: Uint8Array, messages: SyncedMessage[]): Promise<void> {
+    const box = sealTo(prekey, encodeSyncedMessages(messages), dataContext(to, prekey))
+    await this.components.send(Kind.SyncData, encodeData({ recipient: to, prekey, ...box }))
+  }
+
+  private recentlyRequested (author: string, seq: number): boolean {
+    const at = this.requested.get(`${author}/${seq}`)
+    if (at === undefined) return false
+    if (this.components.now() - at > REQUEST_AGAIN_AFTER_MS) {
+      this.requested.delete(`${author}/${seq}`)
+      return false
+    }
+    return true
+  }
+}
+
+function dataContext (recipient: Uint8Array, prekey: Uint8Array): Uint8Array {
+  return concatBytes(utf8('meshchat/sync-data/v1'), recipient, prekey)
+}

@@ -1,0 +1,108 @@
+/**
+ * History sync over the in-memory network: members who were apart converge.
+ */
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Kind } from '../../src/protocol/bodies.js'
+import { decodeRequest, decodeSummary, encodeRequest, encodeSummary, decodeSyncedMessages, encodeSyncedMessages } from '../../src/protocol/sync-bodies.js'
+import { MalformedError } from '../../src/errors.js'
+import { IdbStore } from '../../src/store/idb-store.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
+import type { Store } from '../../src/store/store.js'
+import { Harness, texts, waitFor } from './room-harness.js'
+
+let h: Harness
+afterEach(async () => { await h?.close() })
+
+describe('history sync', () => {
+  it('brings a member who was offline up to date, in order, each message once', async () => {
+    h = new Harness()
+    const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
+    cat.transport.setOnline(false)
+    for (let i = 1; i <= 30; i++) await (i % 2 === 0 ? ann : bob).room.send(`while Cat was away ${i}`)
+    expect((await texts(cat)).filter(t => t.startsWith('while Cat'))).toHaveLength(0)
+    cat.transport.setOnline(true)
+    await waitFor(async () => (await texts(cat)).filter(t => t.startsWith('while Cat')).length === 30, 'Cat to catch up')
+    const history = await cat.room.history(1_000)
+    const caught = history.filter(m => m.text.startsWith('while Cat')).map(m => m.text)
+    expect(caught).toEqual(Array.from({ length: 30 }, (_, i) => `while Cat was away ${i + 1}`))
+    expect(new Set(history.map(m => `${m.author}/${m.seq}`)).size).toBe(history.length)
+  })
+
+  it('makes two halves of a partitioned room identical when it heals', async () => {
+    h = new Harness()
+    const [ann, bob, cat, dan] = await h.group(['Ann', 'Bob', 'Cat', 'Dan'])
+    // Ann and Bob on one side, Cat and Dan on the other: each side only reaches itself.
+    for (const m of [cat, dan]) m.transport.setOnline(false)
+    await ann.room.send('left side 1')
+    await bob.room.send('left side 2')
+    for (const m of [ann, bob]) m.transport.setOnline(false)
+    for (const m of [cat, dan]) m.transport.setOnline(true)
+    await cat.room.send('right side 1')
+    await dan.room.send('right side 2')
+    for (const m of [ann, bob]) m.transport.setOnline(true)
+    const all = ['left side 1', 'left side 2', 'right side 1', 'right side 2']
+    for (const m of [ann, bob, cat, dan]) {
+      await waitFor(async () => all.every(t => (m.messages.map(x => x.text)).includes(t)), `${m.name} to converge`)
+    }
+    const digest = async (m: typeof ann): Promise<string[]> => (await m.room.history(1_000)).map(r => `${r.author}/${r.seq}/${r.text}`)
+    const reference = await digest(ann)
+    for (const m of [bob, cat, dan]) expect(await digest(m)).toEqual(reference)
+  })
+
+  it('gives a new member the history from before they joined', async () => {
+    h = new Harness()
+    const [ann, bob] = await h.group(['Ann', 'Bob'])
+    await ann.room.send('before Cat')
+    await bob.room.send('also before Cat')
+    const cat = await h.member('Cat')
+    await h.enter(cat, ann.room.code.display)
+    cat.client.attachTransport(cat.transport)
+    await waitFor(async () => (await texts(cat)).includes('before Cat') && (await texts(cat)).includes('also before Cat'), 'Cat to get the history')
+  })
+})
+
+describe('sync bodies', () => {
+  it('round-trip and reject lengths that do not match their counts', () => {
+    const author = new Uint8Array(32).fill(1)
+    const summary = encodeSummary([{ author, maxSeq: 9, held: 7 }])
+    expect(decodeSummary(summary)).toEqual([{ author, maxSeq: 9, held: 7 }])
+    expect(() => decodeSummary(summary.subarray(0, summary.length - 1))).toThrow(MalformedError)
+    const request = encodeRequest({ target: author, prekey: author, wanted: [{ author, seq: 3 }] })
+    expect(decodeRequest(request).wanted).toEqual([{ author, seq: 3 }])
+    expect(() => decodeRequest(request.subarray(0, 60))).toThrow(MalformedError)
+    const synced = encodeSyncedMessages([{ epochId: author, signed: new Uint8Array([1, 2, 3]) }])
+    expect(decodeSyncedMessages(synced)).toEqual([{ epochId: author, signed: new Uint8Array([1, 2, 3]) }])
+    expect(() => decodeSyncedMessages(synced.subarray(0, synced.length - 1))).toThrow(MalformedError)
+  })
+
+  it('refuses a summary that holds more than its highest number', () => {
+    const bad = encodeSummary([{ author: new Uint8Array(32), maxSeq: 2, held: 2 }])
+    new DataView(bad.buffer).setUint32(2 + 32 + 4, 3)
+    expect(() => decodeSummary(bad)).toThrow(MalformedError)
+  })
+
+  it('uses the sync kinds of the protocol', () => {
+    expect([Kind.SyncSummary, Kind.SyncRequest, Kind.SyncData]).toEqual([5, 6, 7])
+  })
+})
+
+describe.each([
+  ['MemoryStore', async (): Promise<Store> => new MemoryStore()],
+  ['IdbStore', async (): Promise<Store> => await IdbStore.open({ name: `sync-${Math.random()}` })]
+])('%s heads and gaps', (_, open) => {
+  it('reports the highest number, how many are held, and the holes', async () => {
+    const store = await open()
+    const base = { roomId: 'r', kind: 1, epoch: 'e', timestamp: 1, receivedAt: 1, body: new Uint8Array(), signature: new Uint8Array(), name: 'n', text: 't', state: 'received' as const }
+    for (const seq of [1, 2, 5, 6, 9]) await store.addMessage({ ...base, author: 'a', seq })
+    await store.addMessage({ ...base, author: 'b', seq: 1 })
+    expect(await store.authorHead('r', 'a')).toEqual({ maxSeq: 9, count: 5 })
+    expect(await store.authorHead('r', 'nobody')).toEqual({ maxSeq: 0, count: 0 })
+    expect(await store.missingSeqs('r', 'a', 9, 100)).toEqual([3, 4, 7, 8])
+    expect(await store.missingSeqs('r', 'a', 12, 100)).toEqual([3, 4, 7, 8, 10, 11, 12])
+    expect(await store.missingSeqs('r', 'a', 12, 2)).toEqual([3, 4])
+    expect((await store.getMessage('r', 'a', 5))?.seq).toBe(5)
+    expect(await store.getMessage('r', 'a', 4)).toBeUndefined()
+    await store.close()
+  })
+})
