@@ -12,7 +12,7 @@ import type { RoomInit } from '../room/room.js'
 import { roomIdOf } from '../crypto/room-keys.js'
 import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/room-code.js'
 import type { RoomCode } from '../room/room-code.js'
-import type { RoomRecord, Store } from '../store/store.js'
+import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
 
 const IDENTITY_KEY = 'identity'
@@ -29,6 +29,13 @@ export interface ClientComponents {
 export interface ClientEvents extends Record<string, unknown> {
   /** The room list changed (joined, or new activity). */
   rooms: RoomRecord[]
+  /** A message was stored in one of the open rooms (sent by the user or received). */
+  message: MessageRecord
+}
+
+export interface LeaveRoomOptions {
+  /** Also remove the room's messages from this device. */
+  deleteHistory?: boolean
 }
 
 export class Client extends Emitter<ClientEvents> {
@@ -120,11 +127,39 @@ export class Client extends Emitter<ClientEvents> {
       displayName: () => this.name,
       now: this.components.now
     }, record, this.components.roomInit)
-    room.on('message', () => { void this.announceRooms() })
+    room.on('message', message => {
+      this.emit('message', message)
+      void this.announceRooms()
+    })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     await this.announceRooms()
     return room
+  }
+
+  /**
+   * Leaves a room on this device: stops it (saying goodbye to the others) and forgets it, and its
+   * history too when asked. Rejoining with a code works as for a new room.
+   */
+  async leaveRoom (id: string, options: LeaveRoomOptions = {}): Promise<void> {
+    const opening = this.rooms.get(id)
+    this.rooms.delete(id)
+    if (opening !== undefined) await (await opening.catch(() => undefined))?.stop()
+    await this.components.store.deleteRoom(id)
+    if (options.deleteHistory === true) await this.components.store.deleteMessages(id)
+    await this.announceRooms()
+  }
+
+  /** Changes a room's local settings (last read time, muted); announces the room list. */
+  async updateRoom (id: string, settings: RoomSettings): Promise<RoomRecord | undefined> {
+    const updated = await this.components.store.updateRoom(id, settings)
+    if (updated !== undefined) await this.announceRooms()
+    return updated
+  }
+
+  /** Stored messages matching `query`, newest first (see `Store.searchMessages`). */
+  async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {
+    return await this.components.store.searchMessages(query, options)
   }
 
   /** Connects every open room, now and later, to the network. */

@@ -2,13 +2,19 @@
  * The app's state, as signals, and the actions that change it. Components read signals and call
  * actions; only this file talks to the core's Client.
  */
-import { batch, signal } from '@preact/signals'
+import { batch, computed, effect, signal } from '@preact/signals'
 import { Client } from '../../src/client/client.js'
+import { roomTitle } from '../../src/room/room.js'
 import type { MemberView, Room } from '../../src/room/room.js'
 import type { MessageRecord, RoomRecord, Store } from '../../src/store/store.js'
 import { compareMessages } from '../../src/store/store.js'
 import { IdbStore } from '../../src/store/idb-store.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
+import { bytesToHex } from '../../src/bytes.js'
+import { countUnread, isUnread, titleWithUnread, unreadTotal } from './unread.js'
+import type { RoomSummary } from './unread.js'
+import { notificationsAllowed, notificationsUndecided, showNotification } from './notify.js'
+import { navigate } from './router.js'
 
 export type NetworkState = 'starting' | 'connecting' | 'online' | 'offline'
 
@@ -43,11 +49,13 @@ export async function boot (): Promise<Client> {
   }
   const opened = await Client.open({ store })
   opened.on('rooms', list => { rooms.value = list })
+  opened.on('message', onAnyMessage)
   batch(() => {
     client.value = opened
     displayName.value = opened.displayName
   })
   rooms.value = await opened.listRooms()
+  void startAllRooms(opened)
   return opened
 }
 
@@ -86,6 +94,7 @@ export async function send (text: string): Promise<void> {
   const room = activeRoom.value
   if (room === null) return
   await room.send(text)
+  offerNotifications()
 }
 
 /** Starts a new code for the active room, without the members in `remove`. */
@@ -104,7 +113,10 @@ async function showRoom (room: Room): Promise<void> {
     roomPeers.value = room.peerCount
     roomCode.value = room.code.display
     removedFromRoom.value = room.removed
+    hasOlder.value = history.length >= HISTORY_PAGE
+    readMarker.value = rooms.value.find(r => r.id === room.id)?.lastRead
   })
+  markReadIfSeen()
   detachRoom = [
     room.on('message', message => { messages.value = insertSorted(messages.value, message) }),
     room.on('message-state', updated => {
@@ -132,4 +144,162 @@ function requireClient (): Client {
   const c = client.value
   if (c === null) throw new Error('The app is still starting')
   return c
+}
+
+// ---- The messenger around the rooms: summaries, unread, notifications, search, leaving. ----
+
+/** Last message and unread count of every room, by id. */
+export const summaries = signal<Record<string, RoomSummary>>({})
+/** The user's public key, hex: their own messages are never unread. */
+export const selfKey = computed(() => client.value === null ? '' : bytesToHex(client.value.identity.publicKey))
+/** Whether the active room has older messages than those loaded. */
+export const hasOlder = signal(false)
+export const loadingOlder = signal(false)
+/** The active room's last-read time when it was opened: where the "unread" marker goes. */
+export const readMarker = signal<number | undefined>(undefined)
+/** A message to scroll to and highlight (from a search result). */
+export const focusedMessage = signal<{ roomId: string, author: string, seq: number } | null>(null)
+/** Shown after the user's first message when notifications were never allowed nor refused. */
+export const notificationPrompt = signal(false)
+/** Unread messages in rooms that are not muted. */
+export const totalUnread = computed(() => unreadTotal(rooms.value, summaries.value))
+
+/** How many recent messages are read per room for its preview and unread count at start. */
+const SUMMARY_PAGE = 100
+/** Older messages (history caught up from others) do not notify. */
+const NOTIFY_MAX_AGE_MS = 10 * 60_000
+const PROMPT_DISMISSED = 'meshchat.notifications-prompt-dismissed'
+
+effect(() => { document.title = titleWithUnread('Meshchat', totalUnread.value) })
+addEventListener('visibilitychange', () => { markReadIfSeen() })
+addEventListener('focus', () => { markReadIfSeen() })
+
+/**
+ * Opens every joined room, so messages arrive in all of them (not only the one on screen), and
+ * reads each room's newest messages for the list.
+ */
+async function startAllRooms (c: Client): Promise<void> {
+  const now = Date.now()
+  for (const record of rooms.value) {
+    // Rooms from before unread counts existed start with everything read.
+    if (record.lastRead === undefined) await c.updateRoom(record.id, { lastRead: now })
+    const room = await c.openRoom(record.id)
+    if (room === undefined) continue
+    const recent = await room.history(SUMMARY_PAGE)
+    const lastRead = record.lastRead ?? now
+    const current = summaries.value[record.id]
+    summaries.value = {
+      ...summaries.value,
+      [record.id]: {
+        last: latest(current?.last, recent[recent.length - 1]),
+        unread: Math.max(current?.unread ?? 0, countUnread(recent, lastRead, selfKey.value))
+      }
+    }
+  }
+}
+
+function latest (a: MessageRecord | undefined, b: MessageRecord | undefined): MessageRecord | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return compareMessages(a, b) >= 0 ? a : b
+}
+
+/** True when the user can see this room now. */
+function roomInView (roomId: string): boolean {
+  return activeRoom.value?.id === roomId && document.visibilityState === 'visible'
+}
+
+function onAnyMessage (message: MessageRecord): void {
+  const before = summaries.value[message.roomId]
+  const record = rooms.value.find(r => r.id === message.roomId)
+  const seen = roomInView(message.roomId)
+  const unread = !seen && isUnread(message, record?.lastRead ?? 0, selfKey.value)
+  summaries.value = {
+    ...summaries.value,
+    [message.roomId]: { last: latest(before?.last, message), unread: (before?.unread ?? 0) + (unread ? 1 : 0) }
+  }
+  if (seen) markRead(message.roomId)
+  if (unread && document.visibilityState === 'hidden' && record?.muted !== true &&
+    Date.now() - message.timestamp < NOTIFY_MAX_AGE_MS) {
+    const title = `${roomTitle(record ?? { secret: '?????' })} · ${message.name}`
+    showNotification(title, message.text, message.roomId, () => {
+      navigate({ name: 'room', id: message.roomId })
+    })
+  }
+}
+
+/** Marks the active room read when the user can see it. */
+function markReadIfSeen (): void {
+  const room = activeRoom.value
+  if (room !== null && roomInView(room.id)) markRead(room.id)
+}
+
+function markRead (roomId: string): void {
+  const summary = summaries.value[roomId]
+  if (summary !== undefined && summary.unread !== 0) summaries.value = { ...summaries.value, [roomId]: { ...summary, unread: 0 } }
+  void client.value?.updateRoom(roomId, { lastRead: Date.now() })
+}
+
+/** Loads an older page of the active room's history. */
+export async function loadOlder (): Promise<void> {
+  const room = activeRoom.value
+  if (room === null || loadingOlder.value || !hasOlder.value) return
+  loadingOlder.value = true
+  try {
+    const limit = messages.value.length + HISTORY_PAGE
+    const page = await room.history(limit)
+    if (activeRoom.value !== room) return
+    batch(() => {
+      messages.value = page
+      hasOlder.value = page.length >= limit
+    })
+  } finally {
+    loadingOlder.value = false
+  }
+}
+
+/** Opens a room at one of its messages (a search result), loading older history until it is there. */
+export async function revealMessage (message: MessageRecord): Promise<void> {
+  focusedMessage.value = { roomId: message.roomId, author: message.author, seq: message.seq }
+  const room = await openRoom(message.roomId)
+  if (room === undefined) return
+  const held = (): boolean => messages.value.some(m => m.author === message.author && m.seq === message.seq)
+  while (!held() && hasOlder.value && activeRoom.value === room) await loadOlder()
+}
+
+/** Messages in the local history matching `query`, newest first; in one room when `roomId` is given. */
+export async function searchMessages (query: string, roomId?: string): Promise<MessageRecord[]> {
+  return await requireClient().searchMessages(query, { roomId, limit: 50 })
+}
+
+export async function setMuted (roomId: string, muted: boolean): Promise<void> {
+  await requireClient().updateRoom(roomId, { muted })
+}
+
+/** Leaves a room on this device, and deletes its messages here when asked. */
+export async function leaveRoom (roomId: string, deleteHistory: boolean): Promise<void> {
+  if (activeRoom.value?.id === roomId) {
+    closeRoom()
+    navigate({ name: 'home', invitedCode: null })
+  }
+  await requireClient().leaveRoom(roomId, { deleteHistory })
+  const { [roomId]: _left, ...rest } = summaries.value
+  summaries.value = rest
+}
+
+/** Called after the user sends: the moment to offer notifications, once. */
+export function offerNotifications (): void {
+  if (notificationsUndecided() && localStorage.getItem(PROMPT_DISMISSED) === null) notificationPrompt.value = true
+}
+
+export function dismissNotificationPrompt (): void {
+  localStorage.setItem(PROMPT_DISMISSED, '1')
+  notificationPrompt.value = false
+}
+
+export async function enableNotifications (): Promise<boolean> {
+  notificationPrompt.value = false
+  const allowed = await Notification.requestPermission() === 'granted'
+  if (!allowed) localStorage.setItem(PROMPT_DISMISSED, '1')
+  return allowed && notificationsAllowed()
 }

@@ -1,20 +1,56 @@
-import { useEffect, useRef } from 'preact/hooks'
-import { client, messages } from '../state.js'
-import { bytesToHex } from '../../../src/bytes.js'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
+import { activeRoom, focusedMessage, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
 import { formatFull, formatTime } from '../format.js'
+import { listEntries } from '../days.js'
 import { Avatar } from './Avatar.js'
+import { MessageText } from './MessageText.js'
+
+/** Older history is loaded when the user scrolls this close to the top. */
+const LOAD_OLDER_PX = 400
+const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
 /** The conversation: a live log that keeps the newest message in view unless the user scrolled up. */
 export function MessageList () {
   const list = useRef<HTMLDivElement>(null)
   const pinned = useRef(true)
-  const self = client.value === null ? '' : bytesToHex(client.value.identity.publicKey)
+  /** Scroll height before an older page came in, to keep the view still when it lands above. */
+  const heightBeforeOlder = useRef<number | null>(null)
+  const self = selfKey.value
   const items = messages.value
+  const entries = listEntries(items, { self, lastRead: readMarker.value })
+  const focus = focusedMessage.value
+  const focusKey = focus !== null && focus.roomId === activeRoom.value?.id ? `${focus.author}:${focus.seq}` : null
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = list.current
-    if (el !== null && pinned.current) el.scrollTop = el.scrollHeight
+    if (el === null) return
+    if (heightBeforeOlder.current !== null) {
+      el.scrollTop += el.scrollHeight - heightBeforeOlder.current
+      heightBeforeOlder.current = null
+    } else if (pinned.current && focusKey === null) {
+      el.scrollTop = el.scrollHeight
+    }
   }, [items])
+
+  // A search result: scroll to the message once it is loaded (loading older pages until it is).
+  useEffect(() => {
+    if (focusKey === null) return
+    const target = list.current?.querySelector<HTMLElement>(`[data-key="${focusKey}"]`)
+    if (target != null) {
+      pinned.current = false
+      target.scrollIntoView({ block: 'center' })
+      target.focus({ preventScroll: true })
+      const timer = setTimeout(() => { focusedMessage.value = null }, 2_500)
+      return () => { clearTimeout(timer) }
+    }
+    if (hasOlder.value && !loadingOlder.value) void older()
+  }, [focusKey, items])
+
+  const older = async (): Promise<void> => {
+    if (!hasOlder.value || loadingOlder.value) return
+    heightBeforeOlder.current = list.current?.scrollHeight ?? null
+    await loadOlder()
+  }
 
   return (
     <div class='messages' ref={list} role='log' aria-label='Messages' aria-live='polite'
@@ -22,24 +58,32 @@ export function MessageList () {
       onScroll={e => {
         const el = e.currentTarget
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40
+        if (el.scrollTop < LOAD_OLDER_PX) void older()
       }}>
+      {hasOlder.value && (
+        <button type='button' class='subtle older' disabled={loadingOlder.value} onClick={() => { void older() }}>
+          {loadingOlder.value ? 'Loading older messages…' : 'Show older messages'}
+        </button>
+      )}
       {items.length === 0 && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
-      {items.map((m, i) => {
+      {entries.map(entry => {
+        if (entry.kind === 'day') return <h2 key={entry.key} class='day-separator'><span>{entry.label}</span></h2>
+        if (entry.kind === 'unread') return <p key={entry.key} class='unread-separator'><span>Unread messages</span></p>
+        const { message: m, grouped } = entry
         const mine = m.author === self
-        const previous = items[i - 1]
-        const grouped = previous !== undefined && previous.author === m.author && m.timestamp - previous.timestamp < 5 * 60_000
         return (
-          <article key={`${m.author}:${m.seq}`} class={`message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}`}
+          <article key={entry.key} data-key={entry.key} tabIndex={-1}
+            class={`message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${focusKey === entry.key ? ' focused' : ''}`}
             aria-label={`${mine ? 'You' : m.name}, ${formatTime(m.timestamp)}`}>
             {!grouped ? <Avatar name={m.name} personKey={m.author} /> : <span class='avatar-space' />}
             <div class='bubble'>
               {!grouped && (
                 <header>
                   <span class='author'>{m.name}{mine && <span class='you'> (you)</span>}</span>
-                  <time dateTime={new Date(m.timestamp).toISOString()} title={formatFull(m.timestamp)}>{formatTime(m.timestamp)}</time>
+                  <time dateTime={new Date(m.timestamp).toISOString()} title={formatFull(m.timestamp)}>{time.format(m.timestamp)}</time>
                 </header>
               )}
-              <p class='text'>{m.text}</p>
+              <p class='text'><MessageText text={m.text} /></p>
               {mine && (
                 <span class={`delivery ${m.state}`}>
                   {m.state === 'pending' ? 'Waiting to send' : 'Sent'}

@@ -2,7 +2,14 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_TEXT_BYTES } from '../../../src/protocol/constants.js'
 import { utf8 } from '../../../src/bytes.js'
 import type { Room } from '../../../src/room/room.js'
-import { activeRoom, members, messages, network, removedFromRoom, roomCode, roomPeers, rotateRoom, send } from '../state.js'
+import {
+  activeRoom, dismissNotificationPrompt, enableNotifications, leaveRoom, members, messages, network, notificationPrompt,
+  removedFromRoom, roomCode, roomPeers, rooms, rotateRoom, send, setMuted
+} from '../state.js'
+import { insertAt } from '../emoji.js'
+import { EmojiButton } from './EmojiPicker.js'
+import { LeaveDialog } from './LeaveDialog.js'
+import { RoomAvatar } from './Sidebar.js'
 import { navigate, shareLink } from '../router.js'
 import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
@@ -11,6 +18,9 @@ import { MessageList } from './MessageList.js'
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
   const [busy, setBusy] = useState(false)
+  const [leaving, setLeaving] = useState(false)
+  const record = rooms.value.find(r => r.id === room.id)
+  const muted = record?.muted === true
   const act = async (what: () => Promise<void>): Promise<void> => {
     setBusy(true)
     try { await what() } finally { setBusy(false) }
@@ -29,11 +39,31 @@ export function RoomView ({ room }: { room: Room }) {
     <section class='room' aria-labelledby='room-title'>
       <header class='room-header'>
         <button type='button' class='back' aria-label='Back to rooms' onClick={() => { navigate({ name: 'home', invitedCode: null }) }}>‹</button>
-        <div>
+        {record !== undefined && <RoomAvatar room={record} size={36} />}
+        <div class='room-heading'>
           <h1 id='room-title'>{room.title}</h1>
           <p class='status' role='status'>{statusLine(online)}</p>
         </div>
+        <div class='room-actions'>
+          <button type='button' class='icon-button' aria-pressed={muted}
+            aria-label='Mute notifications' title={muted ? 'Muted: click to get notifications again' : 'Mute notifications'}
+            onClick={() => { void setMuted(room.id, !muted) }}>
+            <span aria-hidden='true'>{muted ? '🔕' : '🔔'}</span>
+          </button>
+          <button type='button' class='subtle leave' onClick={() => { setLeaving(true) }}>Leave</button>
+        </div>
       </header>
+      {leaving && (
+        <LeaveDialog title={room.title} onClose={() => { setLeaving(false) }}
+          onLeave={async deleteHistory => { await leaveRoom(room.id, deleteHistory) }} />
+      )}
+      {notificationPrompt.value && (
+        <div class='prompt' role='region' aria-label='Notifications'>
+          <p>Get a notification when a message arrives while this tab is in the background?</p>
+          <button type='button' class='primary' onClick={() => { void enableNotifications() }}>Turn on</button>
+          <button type='button' class='subtle' onClick={dismissNotificationPrompt}>Not now</button>
+        </div>
+      )}
       {removedFromRoom.value && (
         <p class='notice' role='alert'>You were removed from this room. You can still read what you have, but nothing new reaches you.</p>
       )}
@@ -113,6 +143,13 @@ function Composer () {
     <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}>
       {error !== null && <p class='error' role='alert'>{error}</p>}
       <label for='message' class='visually-hidden'>Message</label>
+      <EmojiButton onDone={() => { input.current?.focus() }} onPick={emoji => {
+        const el = input.current
+        const next = insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, emoji)
+        setText(next.value)
+        // The caret follows the inserted emoji, so the next one goes after it.
+        requestAnimationFrame(() => { el?.setSelectionRange(next.caret, next.caret) })
+      }} />
       <textarea id='message' ref={input} rows={1} placeholder='Write a message' value={text}
         aria-label='Message'
         onInput={e => { setText(e.currentTarget.value) }}
