@@ -8,7 +8,8 @@ import type { Browser } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-export async function launchBrowser (): Promise<Browser> {
+/** `extraArgs` are added to the quiet defaults (e.g. a certificate to trust). */
+export async function launchBrowser (extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`)
   }
@@ -17,7 +18,8 @@ export async function launchBrowser (): Promise<Browser> {
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs
     ]
   })
 }

@@ -1,6 +1,8 @@
 import { render } from 'preact'
 import { App } from './components/App.js'
-import { boot, network, notice } from './state.js'
+import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
+import { startNetwork } from './start-network.js'
+import { boot } from './state.js'
 import './styles.css'
 
 const root = document.getElementById('app')!
@@ -8,12 +10,12 @@ const root = document.getElementById('app')!
 const client = await boot()
 render(<App />, root)
 
-// The network comes after the first paint of rooms and history: it is most of the download.
+// The network and the service worker come after the first paint of rooms and history: the
+// network is most of the download, and the worker's install fetches the whole app again.
 requestIdleCallback(() => {
-  import('./network.js')
-    .then(async ({ connect }) => { await connect(client) })
-    .catch((err: Error) => {
-      network.value = 'offline'
-      notice.value = `Could not reach the relay (${err.message}). Your messages are kept and will be sent when it is back.`
-    })
+  const worker = registerServiceWorker().catch((err: Error) => {
+    console.warn(`The app will not work offline: ${err.message}`)
+    return undefined
+  })
+  startNetwork(client, { onLoaded: () => { void worker.then(activateWaitingWorker) } })
 }, { timeout: 500 })

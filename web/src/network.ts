@@ -25,9 +25,12 @@ export async function connect (client: Client): Promise<void> {
   const relayPeers = new Set(chosen.map(c => c.peerId))
   const node = await createMeshNode({ relays })
   client.attachTransport(new Libp2pTransport(node, relays))
+  let reached = false
   const update = (): void => {
     const relayConnected = node.getConnections().some(c => relayPeers.has(c.remotePeer.toString()))
-    network.value = relayConnected ? 'online' : navigator.onLine ? 'connecting' : 'offline'
+    reached ||= relayConnected
+    // Until the relay first answers it is being dialled; losing it afterwards means offline.
+    network.value = relayConnected ? 'online' : navigator.onLine && !reached ? 'connecting' : 'offline'
   }
   node.addEventListener('connection:open', update)
   node.addEventListener('connection:close', update)

@@ -10,6 +10,7 @@ import type { MessageRecord, RoomRecord, Store } from '../../src/store/store.js'
 import { compareMessages } from '../../src/store/store.js'
 import { IdbStore } from '../../src/store/idb-store.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
+import { describeFault, isStorageFault, reportingStore } from './reporting-store.js'
 import { bytesToHex } from '../../src/bytes.js'
 import { countUnread, isUnread, titleWithUnread, unreadTotal } from './unread.js'
 import type { RoomSummary } from './unread.js'
@@ -32,6 +33,24 @@ export const notice = signal<string | null>(null)
 export const roomCode = signal('')
 /** Set when the active room's members removed us. */
 export const removedFromRoom = signal(false)
+/** What the last failed storage write means for the user; null while storage works. */
+export const storageFault = signal<string | null>(null)
+/**
+ * Where history is kept: `persistent` (the browser will not clear it to make room), `best-effort`
+ * (it may), `memory` (nothing is saved), or `unknown` where the browser cannot say.
+ */
+export const storageMode = signal<'persistent' | 'best-effort' | 'memory' | 'unknown'>('unknown')
+
+/** A message the device could not save, so it was never sent: shown until sent again or dropped. */
+export interface UnsentMessage {
+  readonly id: number
+  readonly roomId: string
+  readonly text: string
+  readonly timestamp: number
+}
+export const unsent = signal<UnsentMessage[]>([])
+let unsentIds = 0
+let persistenceAsked = false
 
 /** How many messages a room shows when opened. */
 const HISTORY_PAGE = 200
@@ -43,10 +62,16 @@ export async function boot (): Promise<Client> {
   let store: Store
   try {
     store = await IdbStore.open()
+    void checkPersistence()
   } catch {
     store = new MemoryStore()
-    notice.value = 'This browser will not let the app save anything (private mode?): messages will be gone when you close the page.'
+    storageMode.value = 'memory'
+    notice.value = 'This browser does not let the app save anything (private browsing?). You can chat, but your rooms and messages are gone when you close this page.'
   }
+  store = reportingStore(store, {
+    onFault: fault => { storageFault.value = describeFault(fault) },
+    onRecovered: () => { storageFault.value = null }
+  })
   const opened = await Client.open({ store })
   opened.on('rooms', list => { rooms.value = list })
   opened.on('message', onAnyMessage)
@@ -67,6 +92,7 @@ export async function setDisplayName (name: string): Promise<void> {
 
 export async function createRoom (): Promise<Room> {
   const room = await requireClient().createRoom()
+  void requestPersistence()
   await showRoom(room)
   return room
 }
@@ -74,6 +100,7 @@ export async function createRoom (): Promise<Room> {
 /** @throws InvalidRoomCodeError for a mistyped code */
 export async function joinRoom (code: string): Promise<Room> {
   const room = await requireClient().joinRoom(code)
+  void requestPersistence()
   await showRoom(room)
   return room
 }
@@ -93,8 +120,48 @@ export function closeRoom (): void {
 export async function send (text: string): Promise<void> {
   const room = activeRoom.value
   if (room === null) return
-  await room.send(text)
+  try {
+    await room.send(text)
+  } catch (err) {
+    if (!isStorageFault(err)) throw err
+    // Stored after all (a later write failed)? Then it is in the outbox and goes out by itself.
+    const history = await room.history(HISTORY_PAGE).catch(() => null)
+    const self = bytesToHex(requireClient().identity.publicKey)
+    if (history !== null && activeRoom.value === room) messages.value = history
+    const kept = history?.some(m => m.author === self && m.state === 'pending' && m.text === text) ?? false
+    if (!kept) unsent.value = [...unsent.value, { id: ++unsentIds, roomId: room.id, text, timestamp: Date.now() }]
+    return
+  }
   offerNotifications()
+}
+
+/** Tries again to send a message the device could not save. */
+export async function retryUnsent (id: number): Promise<void> {
+  const message = unsent.value.find(m => m.id === id)
+  if (message === undefined) return
+  unsent.value = unsent.value.filter(m => m.id !== id)
+  await send(message.text)
+}
+
+/** Forgets a message the device could not save. */
+export function dropUnsent (id: number): void {
+  unsent.value = unsent.value.filter(m => m.id !== id)
+}
+
+/** Reads whether the browser already keeps this app's storage for good. */
+async function checkPersistence (): Promise<void> {
+  if (navigator.storage?.persisted === undefined) return
+  storageMode.value = await navigator.storage.persisted().catch(() => false) ? 'persistent' : 'best-effort'
+}
+
+/**
+ * Asks the browser to keep history even when space runs low. Asked once the user has a room (a
+ * moment where keeping it is obviously wanted); browsers may grant it silently or prompt.
+ */
+async function requestPersistence (): Promise<void> {
+  if (persistenceAsked || storageMode.value !== 'best-effort' || navigator.storage?.persist === undefined) return
+  persistenceAsked = true
+  if (await navigator.storage.persist().catch(() => false)) storageMode.value = 'persistent'
 }
 
 /** Starts a new code for the active room, without the members in `remove`. */

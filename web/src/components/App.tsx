@@ -5,6 +5,7 @@ import { Home } from './Home.js'
 import { Profile } from './Profile.js'
 import { Sidebar } from './Sidebar.js'
 import { RoomView } from './RoomView.js'
+import { StorageFaultNotice } from './StorageStatus.js'
 
 export function App () {
   const current = route.value
@@ -27,6 +28,7 @@ export function App () {
       <Sidebar current={current} />
       <main id='main-content' tabIndex={-1}>
         {notice.value !== null && <p class='notice' role='alert'>{notice.value}</p>}
+        <StorageFaultNotice />
         {current.name === 'room'
           ? (room !== null && room.id === current.id ? <RoomView room={room} /> : <p class='boot'>Opening room…</p>)
           : current.name === 'profile'

@@ -4,6 +4,7 @@ import { formatFull, formatTime } from '../format.js'
 import { listEntries } from '../days.js'
 import { Avatar } from './Avatar.js'
 import { MessageText } from './MessageText.js'
+import { UnsentMessages } from './UnsentMessages.js'
 
 /** Older history is loaded when the user scrolls this close to the top. */
 const LOAD_OLDER_PX = 400
@@ -93,6 +94,7 @@ export function MessageList () {
           </article>
         )
       })}
+      <UnsentMessages />
     </div>
   )
 }

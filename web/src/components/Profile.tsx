@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { fingerprint } from '../../../src/identity/identity.js'
 import { client, displayName, selfKey, setDisplayName } from '../state.js'
 import { Avatar } from './Avatar.js'
+import { StorageStatus } from './StorageStatus.js'
 
 /** The user's name (editable), how they look to others, and their fingerprint to compare. */
 export function Profile () {
@@ -56,6 +57,7 @@ export function Profile () {
           {groups.map((g, i) => <span key={i}>{g}{i < groups.length - 1 ? ' ' : ''}</span>)}
         </p>
       </div>
+      <StorageStatus />
     </section>
   )
 }

@@ -91,7 +91,10 @@ export function RoomView ({ room }: { room: Room }) {
                     <span class='warning' title='Two people in this room use this name. Ask them, by another way, which one is really them.'> ⚠ same name as someone else</span>
                   )}
                 </span>
-                <span class={m.online ? 'presence on' : 'presence'}>{m.online ? 'online' : 'offline'}</span>
+                {/* You are only online to the others while the relay is reachable. */}
+                <span class={m.online && (!m.self || network.value === 'online') ? 'presence on' : 'presence'}>
+                  {m.online && (!m.self || network.value === 'online') ? 'online' : 'offline'}
+                </span>
                 {!m.self && !removedFromRoom.value && (
                   <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
                     onClick={() => { remove(m.key, m.name) }}>×</button>
