@@ -85,4 +85,24 @@ describe('the app offline', () => {
     await page.screenshot({ path: `${SHOTS}/offline-rooms-phone.png` })
     await page.setViewportSize({ width: 1280, height: 800 })
   })
+
+  it('says when the device is out of space and keeps the unsaved message on screen as not sent', async () => {
+    await page.getByRole('navigation', { name: 'Your rooms' }).getByRole('link', { name: /^Room / }).first().click()
+    await page.getByRole('log').getByText('Written while offline').waitFor()
+    // A full disk, as IndexedDB reports it.
+    await page.evaluate(() => {
+      const full = (): never => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError') }
+      IDBObjectStore.prototype.add = full
+      IDBObjectStore.prototype.put = full
+    })
+    await page.getByRole('textbox', { name: 'Message' }).fill('No room for this one')
+    await page.keyboard.press('Enter')
+    const unsaved = page.locator('.message.unsent').filter({ hasText: 'No room for this one' })
+    await expect.poll(async () => await unsaved.locator('.delivery').textContent()).toContain('Not sent')
+    await expect.poll(async () => await page.getByRole('status').filter({ hasText: 'out of space' }).count()).toBe(1)
+    // Nothing stored before is gone.
+    await page.getByRole('log').getByText('Written while online').waitFor()
+    await page.getByRole('log').getByText('Written while offline').waitFor()
+    await page.screenshot({ path: `${SHOTS}/out-of-space-desktop.png` })
+  })
 })
