@@ -249,6 +249,71 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
       })
     })
 
+    describe('room settings, leaving and search', () => {
+      it('changes lastRead and muted in place, keeping the rest of the room, and ignores an unknown room', async () => {
+        await store.putRoom(room(ROOM_A, { lastActivity: 50 }))
+        expect(await store.updateRoom(ROOM_A, { lastRead: 700 })).toEqual(room(ROOM_A, { lastActivity: 50, lastRead: 700 }))
+        await store.updateRoom(ROOM_A, { muted: true })
+        expect(await store.getRoom(ROOM_A)).toEqual(room(ROOM_A, { lastActivity: 50, lastRead: 700, muted: true }))
+        expect(await store.updateRoom(ROOM_B, { muted: true })).toBeUndefined()
+        expect(await store.getRoom(ROOM_B)).toBeUndefined()
+      })
+
+      it('does not lose one setting to another changed at the same time', async () => {
+        await store.putRoom(room(ROOM_A))
+        await Promise.all([store.updateRoom(ROOM_A, { lastRead: 9 }), store.updateRoom(ROOM_A, { muted: true })])
+        expect(await store.getRoom(ROOM_A)).toEqual(room(ROOM_A, { lastRead: 9, muted: true }))
+      })
+
+      it('deletes a room and its members but keeps its messages and its sequence numbers', async () => {
+        await store.putRoom(room(ROOM_A))
+        await store.putRoom(room(ROOM_B))
+        await store.putMember({ roomId: ROOM_A, key: ANN, name: 'Ann', lastSeen: 1 })
+        await store.putMember({ roomId: ROOM_B, key: ANN, name: 'Ann', lastSeen: 1 })
+        await store.addMessage(message({ seq: 1 }))
+        expect(await store.nextSeq(ROOM_A)).toBe(1)
+        await store.deleteRoom(ROOM_A)
+        expect(await store.getRoom(ROOM_A)).toBeUndefined()
+        expect((await store.listRooms()).map(r => r.id)).toEqual([ROOM_B])
+        expect(await store.listMembers(ROOM_A)).toEqual([])
+        expect(await store.listMembers(ROOM_B)).toHaveLength(1)
+        expect(await store.latestMessages(ROOM_A, 10)).toHaveLength(1)
+        // Rejoining must not reuse a sequence number the others already hold.
+        expect(await store.nextSeq(ROOM_A)).toBe(2)
+      })
+
+      it('deletes every message of one room only', async () => {
+        for (let seq = 1; seq <= 3; seq++) await store.addMessage(message({ seq, author: seq === 2 ? ANN : ME }))
+        await store.addMessage(message({ seq: 1, roomId: ROOM_B }))
+        await store.deleteMessages(ROOM_A)
+        expect(await store.latestMessages(ROOM_A, 10)).toEqual([])
+        expect(await store.hasMessage(ROOM_A, ME, 1)).toBe(false)
+        expect(await store.latestMessages(ROOM_B, 10)).toHaveLength(1)
+        // and the deleted keys can be stored again
+        expect(await store.addMessage(message({ seq: 1 }))).toBe(true)
+      })
+
+      it('finds messages by text or author, ignoring case and accents, newest first, across rooms or in one', async () => {
+        await store.addMessage(message({ seq: 1, text: 'Lunch at the Café?', timestamp: 100 }))
+        await store.addMessage(message({ seq: 2, text: 'no', timestamp: 200 }))
+        await store.addMessage(message({ seq: 3, text: 'cafe again', timestamp: 300, roomId: ROOM_B }))
+        await store.addMessage(message({ seq: 1, author: BOB, name: 'Cafétéria Bob', text: 'hello', timestamp: 50 }))
+        expect(texts(await store.searchMessages('CAFE'))).toEqual(['cafe again', 'Lunch at the Café?', 'hello'])
+        expect(texts(await store.searchMessages('café', { roomId: ROOM_A }))).toEqual(['Lunch at the Café?', 'hello'])
+        expect(texts(await store.searchMessages('cafe', { limit: 1 }))).toEqual(['cafe again'])
+        expect(texts(await store.searchMessages('  lunch  '))).toEqual(['Lunch at the Café?'])
+        expect(await store.searchMessages('nothing like this')).toEqual([])
+        expect(await store.searchMessages('   ')).toEqual([])
+      })
+
+      it('returns copies from search: changing a result changes nothing stored', async () => {
+        await store.addMessage(message({ seq: 1, text: 'find me', state: 'pending' }))
+        const [found] = await store.searchMessages('find')
+        found.state = 'sent'
+        expect((await store.pendingMessages(ROOM_A)).map(m => m.seq)).toEqual([1])
+      })
+    })
+
     describe('members', () => {
       const member = (roomId: string, key: string, name: string, lastSeen = 1): MemberRecord => ({ roomId, key, name, lastSeen })
 
