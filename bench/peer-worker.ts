@@ -12,7 +12,7 @@ import { Libp2pTransport } from '../src/net/libp2p-transport.js'
 import type { Room } from '../src/room/room.js'
 import { parseRoomCode } from '../src/room/room-code.js'
 import { BaselineMember } from './baseline/client.js'
-import { BenchStore } from './lib/bench-store.js'
+import { MemoryStore } from '../src/store/memory-store.js'
 import { serveWorker } from './lib/procs.js'
 import { nowMs, pollUntil, sleep } from './lib/util.js'
 
@@ -58,7 +58,7 @@ async function startMesh (name: string, relays: string[], code: string, autoRepl
 ): Promise<Member & { node: MeshNode, room: Room }> {
   const node = await createNodeWithRetry(relays)
   const transport = new Libp2pTransport(node, relays)
-  const client = await Client.open({ store: new BenchStore() })
+  const client = await Client.open({ store: new MemoryStore() })
   await client.setDisplayName(name)
   client.attachTransport(transport)
   const room = await client.joinRoom(code)
@@ -95,12 +95,12 @@ async function createNodeWithRetry (relays: string[]): Promise<MeshNode> {
 
 async function startBaseline (name: string, url: string, code: string, autoReply: boolean): Promise<Member> {
   const member: BaselineMember = new BaselineMember(url, createIdentity(), parseRoomCode(code), name, text => {
-    onText(text, autoReply ? t => { member.send(t) } : undefined)
+    onText(text, autoReply ? t => { void member.send(t) } : undefined)
   })
   await member.connect()
   return {
     name,
-    async send (text) { member.send(text) },
+    async send (text) { await member.send(text) },
     peerCount: () => -1,
     async stop () { member.close() }
   }

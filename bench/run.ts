@@ -89,7 +89,7 @@ try {
 
   await step('crypto', async () => {
     log('crypto: seal and open on one core…')
-    results.crypto = measureCrypto([100, 10_000], full ? 3_000 : 1_500)
+    results.crypto = await measureCrypto([100, 10_000], full ? 3_000 : 1_500)
   })
 
   await step('size', async () => {

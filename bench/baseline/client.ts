@@ -38,22 +38,22 @@ export class BaselineMember {
       socket.once('open', () => { resolve() })
       socket.once('error', reject)
     })
-    socket.on('message', (data: Buffer) => { this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) })
+    socket.on('message', (data: Buffer) => { void this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) })
     this.socket = socket
   }
 
-  send (text: string): void {
+  async send (text: string): Promise<void> {
     const body = encodeTextBody({ name: this.name, text })
-    this.socket!.send(this.sealer.seal(Kind.Text, ++this.seq, body), { binary: true })
+    this.socket!.send(await this.sealer.seal(Kind.Text, ++this.seq, body), { binary: true })
   }
 
   close (): void {
     this.socket?.close()
   }
 
-  private receive (frame: Uint8Array): void {
+  private async receive (frame: Uint8Array): Promise<void> {
     try {
-      const message = this.sealer.open(frame)
+      const message = await this.sealer.open(frame)
       if (bytesToHex(message.author) === this.self || message.kind !== Kind.Text) return
       this.onText(decodeTextBody(message.body).text, bytesToHex(message.author))
     } catch {

@@ -1,16 +1,12 @@
 /**
  * The project's envelope as the baseline and the crypto measurement use it: seal = sign + encrypt
- * (signMessage + sealFrame), open = decrypt + verify (openFrame, and the signature check).
- *
- * The envelope is being reworked (room epochs, sender chains) while this suite is in use, so
- * this one file speaks either shape of src/protocol/envelope.ts: the single-key frame
- * (`sealFrame(keys, signed)` / `openFrame(keys, frame)`) or the epoch frame
- * (`sealFrame(keys, plainPayload(signed))` / `openFrame(frame, keysForTag)` + `verifyMessage`).
- * Everything else in bench/ goes through `createSealer`.
+ * (signMessage + sealFrame), open = decrypt + verify (openFrame + verifyMessage). The baseline
+ * clients pay exactly these costs per message, so the comparison with the mesh is fair.
  */
-import * as keysModule from '../../src/crypto/room-keys.js'
-import * as envelope from '../../src/protocol/envelope.js'
+import { bytesToHex } from '../../src/bytes.js'
+import { deriveEpochKeys } from '../../src/crypto/room-keys.js'
 import type { Identity } from '../../src/identity/identity.js'
+import { decodeSigned, openFrame, plainPayload, sealFrame, signMessage, verifyMessage } from '../../src/protocol/envelope.js'
 import type { RoomCode } from '../../src/room/room-code.js'
 
 export interface Opened {
@@ -21,49 +17,29 @@ export interface Opened {
 }
 
 export interface Sealer {
-  /** Which envelope shape is in use: 'single-key' or 'epoch'. */
-  readonly shape: string
-  seal(kind: number, seq: number, body: Uint8Array): Uint8Array
+  seal(kind: number, seq: number, body: Uint8Array): Promise<Uint8Array>
   /** @throws when the frame does not decrypt or verify */
-  open(frame: Uint8Array): Opened
+  open(frame: Uint8Array): Promise<Opened>
 }
 
-const api = envelope as any
-const keysApi = keysModule as any
-
-/** Hex id of a room's first epoch, for stored records; undefined with the single-key envelope. */
-export function firstEpochHex (code: RoomCode): string | undefined {
-  if (typeof keysApi.deriveEpochKeys !== 'function') return undefined
-  return [...keysApi.deriveEpochKeys(code, 0).epochId as Uint8Array].map(b => b.toString(16).padStart(2, '0')).join('')
+/** Hex id of a room's first epoch, for stored records. */
+export function firstEpochHex (code: RoomCode): string {
+  return bytesToHex(deriveEpochKeys(code, 0).epochId)
 }
 
 export function createSealer (code: RoomCode, identity: Identity): Sealer {
-  if (typeof api.plainPayload === 'function' && typeof keysApi.deriveEpochKeys === 'function') {
-    const keys = keysApi.deriveEpochKeys(code, 0)
-    const sameTag = (tag: Uint8Array): boolean => tag.length === keys.tag.length && tag.every((b: number, i: number) => b === keys.tag[i])
-    return {
-      shape: 'epoch',
-      seal (kind, seq, body) {
-        const signed = api.signMessage(identity, keys.epochId, { kind, seq, timestamp: Date.now(), body })
-        return api.sealFrame(keys, api.plainPayload(signed))
-      },
-      open (frame) {
-        const { payload } = api.openFrame(frame, (tag: Uint8Array) => sameTag(tag) ? keys : undefined)
-        const message = api.decodeSigned(payload.data)
-        api.verifyMessage(message, keys.epochId)
-        return message
-      }
-    }
-  }
-  const keys = keysApi.deriveRoomKeys(code)
+  const keys = deriveEpochKeys(code, 0)
+  const tagHex = bytesToHex(keys.tag)
   return {
-    shape: 'single-key',
-    seal (kind, seq, body) {
-      const signed = api.signMessage(identity, keys.roomId, { kind, seq, timestamp: Date.now(), body })
-      return api.sealFrame(keys, signed)
+    async seal (kind, seq, body) {
+      const signed = await signMessage(identity, keys.epochId, { kind, seq, timestamp: Date.now(), body })
+      return sealFrame(keys, plainPayload(signed))
     },
-    open (frame) {
-      return api.openFrame(keys, frame)
+    async open (frame) {
+      const { payload } = openFrame(frame, tag => bytesToHex(tag) === tagHex ? keys : undefined)
+      const message = decodeSigned(payload.data)
+      await verifyMessage(message, keys.epochId)
+      return message
     }
   }
 }

@@ -6,6 +6,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { assertBytes, bytesToHex } from '../bytes.js'
+import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js'
 
 export interface Identity {
   readonly publicKey: Uint8Array
@@ -25,17 +26,13 @@ export function identityFromSecretKey (secretKey: Uint8Array): Identity {
 }
 
 /** Signs bytes with the identity's key. */
-export function sign (identity: Identity, message: Uint8Array): Uint8Array {
-  return ed25519.sign(message, identity.secretKey)
+export async function sign (identity: Identity, message: Uint8Array): Promise<Uint8Array> {
+  return await ed25519Sign(message, identity.secretKey)
 }
 
 /** Verifies an Ed25519 signature; malformed keys or signatures count as not verifying. */
-export function verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  try {
-    return ed25519.verify(signature, message, publicKey)
-  } catch {
-    return false
-  }
+export async function verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+  return await ed25519Verify(signature, message, publicKey)
 }
 
 /**

@@ -77,7 +77,7 @@ export const MIN_FRAME_BYTES = FRAME_OVERHEAD + PAYLOAD_HEADER_BYTES + MESSAGE_H
 // ---- signed messages ----
 
 /** Signs a message as `identity`, for one epoch. */
-export function signMessage (identity: Identity, epochId: Uint8Array, message: UnsignedMessage): SignedMessage {
+export async function signMessage (identity: Identity, epochId: Uint8Array, message: UnsignedMessage): Promise<SignedMessage> {
   assertBytes(message.body, 'body')
   if (message.body.length > MAX_BODY_BYTES) {
     throw new TooLargeError(`Message body is ${message.body.length} bytes; the limit is ${MAX_BODY_BYTES}`)
@@ -86,14 +86,14 @@ export function signMessage (identity: Identity, epochId: Uint8Array, message: U
   checkUint(message.seq, 'seq', Number.MAX_SAFE_INTEGER)
   checkUint(message.timestamp, 'timestamp', Number.MAX_SAFE_INTEGER)
   const header = encodeHeader({ ...message, author: identity.publicKey })
-  const signature = sign(identity, concatBytes(SIGNATURE_PREFIX, epochId, header, message.body))
+  const signature = await sign(identity, concatBytes(SIGNATURE_PREFIX, epochId, header, message.body))
   return { ...message, author: identity.publicKey, signature }
 }
 
 /** Checks a message's signature for an epoch. @throws BadSignatureError */
-export function verifyMessage (message: SignedMessage, epochId: Uint8Array): void {
+export async function verifyMessage (message: SignedMessage, epochId: Uint8Array): Promise<void> {
   const signed = concatBytes(SIGNATURE_PREFIX, epochId, encodeHeader(message), message.body)
-  if (!verify(message.signature, signed, message.author)) throw new BadSignatureError()
+  if (!await verify(message.signature, signed, message.author)) throw new BadSignatureError()
 }
 
 export function encodeSigned (message: SignedMessage): Uint8Array {

@@ -148,7 +148,7 @@ export class HistorySync {
       let message: SignedMessage
       try {
         message = decodeSigned(item.signed)
-        verifyMessage(message, epoch.epochId)
+        await verifyMessage(message, epoch.epochId)
       } catch {
         continue // one bad message does not spoil the batch
       }

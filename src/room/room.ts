@@ -234,7 +234,7 @@ export class Room extends Emitter<RoomEvents> {
     const body = encodeTextBody({ name: this.components.displayName(), text })
     const seq = await store.nextSeq(this.id)
     const epoch = this.epochs.current
-    const signed = signMessage(this.components.identity, epoch.epochId,
+    const signed = await signMessage(this.components.identity, epoch.epochId,
       { kind: Kind.Text, seq, timestamp: this.now(), body })
     const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
@@ -262,7 +262,7 @@ export class Room extends Emitter<RoomEvents> {
       const box = sealTo(identityToX25519(recipient), utf8(code.secret), rotateContext(parent, this.components.identity.publicKey, recipient, number))
       return { recipient, ephemeral: box.ephemeral, ciphertext: box.ciphertext }
     })
-    const signed = signMessage(this.components.identity, parent.epochId, {
+    const signed = await signMessage(this.components.identity, parent.epochId, {
       kind: Kind.Rotate, seq: 0, timestamp: this.now(), body: encodeRotateBody({ epoch: number, removed: remove.map(hexToBytes), entries })
     })
     const data = encodeSigned(signed)
@@ -309,7 +309,7 @@ export class Room extends Emitter<RoomEvents> {
   }
 
   private async receivePlain (epoch: Epoch, payload: Payload, author: string): Promise<Verdict> {
-    const message = openSigned(payload.data, payload.author, epoch)
+    const message = await openSigned(payload.data, payload.author, epoch)
     if (!this.limiter.take(author)) return 'ignore'
     switch (message.kind) {
       case Kind.Presence: return this.receivePresence(epoch, message, author)
@@ -353,7 +353,7 @@ export class Room extends Emitter<RoomEvents> {
         chain.restore(payload.index, key)
         return 'ignore'
       }
-      message = openSigned(signed, payload.author, epoch)
+      message = await openSigned(signed, payload.author, epoch)
     } catch (err) {
       chain.restore(payload.index, key) // a forgery must not burn the honest message's key
       throw err
@@ -639,7 +639,7 @@ export class Room extends Emitter<RoomEvents> {
 
   private async sendPlain (epoch: Epoch, kind: number, body: Uint8Array): Promise<number> {
     const unsigned: UnsignedMessage = { kind, seq: 0, timestamp: this.now(), body }
-    return await this.publish(epoch, plainPayload(signMessage(this.components.identity, epoch.epochId, unsigned)))
+    return await this.publish(epoch, plainPayload(await signMessage(this.components.identity, epoch.epochId, unsigned)))
   }
 
   private async publish (epoch: Epoch, payload: Payload): Promise<number> {
@@ -694,7 +694,7 @@ export class Room extends Emitter<RoomEvents> {
       const epoch = this.epochs.current
       if (pending.epoch !== bytesToHex(epoch.epochId)) {
         // Written before a rotation: it is ours, so sign it again for the epoch it now goes to.
-        const signed = signMessage(this.components.identity, epoch.epochId, fromRecord(pending))
+        const signed = await signMessage(this.components.identity, epoch.epochId, fromRecord(pending))
         pending = { ...pending, epoch: bytesToHex(epoch.epochId), signature: signed.signature }
         await store.replaceMessage(pending)
       }
@@ -724,12 +724,12 @@ export function roomTitle (record: Pick<RoomRecord, 'secret'>): string {
 }
 
 /** Decodes signed bytes and checks they are by the payload's author, for this epoch. */
-function openSigned (data: Uint8Array, author: Uint8Array, epoch: Epoch): SignedMessage {
+async function openSigned (data: Uint8Array, author: Uint8Array, epoch: Epoch): Promise<SignedMessage> {
   const message = decodeSigned(data)
   if (bytesToHex(message.author) !== bytesToHex(author)) {
     throw new Error('Payload author and signed author differ')
   }
-  verifyMessage(message, epoch.epochId)
+  await verifyMessage(message, epoch.epochId)
   return message
 }
 

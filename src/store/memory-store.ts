@@ -101,7 +101,9 @@ export class MemoryStore implements Store {
   }
 
   async pendingMessages (roomId: string): Promise<MessageRecord[]> {
-    return this.roomMessages(roomId).filter(m => m.state === 'pending').sort((a, b) => a.seq - b.seq)
+    // Only the pending ones are copied and sorted: this runs on every send.
+    return [...this.messages.values()].filter(m => m.roomId === roomId && m.state === 'pending')
+      .sort((a, b) => a.seq - b.seq).map(m => ({ ...m }))
   }
 
   async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {

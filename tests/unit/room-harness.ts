@@ -144,8 +144,8 @@ export function chainedFrames (member: Member): Uint8Array[] {
 }
 
 /** A text message as `member` would sign it, for the given epoch. */
-export function signedText (identity: Identity, epoch: Epoch, seq: number, text: string, timestamp = Date.now(), name = 'Someone'): SignedMessage {
-  return signMessage(identity, epoch.epochId, { kind: Kind.Text, seq, timestamp, body: encodeTextBody({ name, text }) })
+export async function signedText (identity: Identity, epoch: Epoch, seq: number, text: string, timestamp = Date.now(), name = 'Someone'): Promise<SignedMessage> {
+  return await signMessage(identity, epoch.epochId, { kind: Kind.Text, seq, timestamp, body: encodeTextBody({ name, text }) })
 }
 
 /** Sends `message` on the member's own chain of `epoch` (advancing it), sealed as a frame. */
