@@ -114,17 +114,17 @@ describe('a room over WebRTC through a real relay', () => {
     const unsigned = { kind: Kind.Presence, seq: 0, timestamp: Date.now(), body: presence }
 
     // Cleo, a member, signs with her own key but names Ada as the author.
-    const real = signMessage(peers[2].client.identity, epoch.epochId, unsigned)
+    const real = await signMessage(peers[2].client.identity, epoch.epochId, unsigned)
     const forged: SignedMessage = { ...real, author: peers[0].client.identity.publicKey }
     await cleoPubsub.publish(epoch.topic, sealFrame(epoch, plainPayload(forged)))
 
     // Someone signs correctly, but for another room's epoch.
     const stranger = createIdentity()
-    const otherRoom = signMessage(stranger, new Uint8Array(32), { ...unsigned, timestamp: Date.now() + 1 })
+    const otherRoom = await signMessage(stranger, new Uint8Array(32), { ...unsigned, timestamp: Date.now() + 1 })
     await cleoPubsub.publish(epoch.topic, sealFrame(epoch, plainPayload(otherRoom)))
 
     // A valid frame with one byte flipped in the ciphertext.
-    const valid = sealFrame(epoch, plainPayload(signMessage(peers[2].client.identity, epoch.epochId, { ...unsigned, timestamp: Date.now() + 2 })))
+    const valid = sealFrame(epoch, plainPayload(await signMessage(peers[2].client.identity, epoch.epochId, { ...unsigned, timestamp: Date.now() + 2 })))
     valid[valid.length - 20] ^= 1
     await cleoPubsub.publish(epoch.topic, valid)
 
