@@ -23,14 +23,29 @@ export const Kind = {
   /** "Send me these messages", addressed to one member; ephemeral. */
   SyncRequest: 6,
   /** Stored messages for one member, sealed to their prekey; ephemeral. */
-  SyncData: 7
+  SyncData: 7,
+  /** A new text for one of the author's own messages; stored, numbered, chained. */
+  Edit: 8,
+  /** Deletes one of the author's own messages (a tombstone stays); stored, numbered, chained. */
+  Delete: 9,
+  /** An emoji reaction to anyone's message, on or off; stored, numbered, chained. */
+  Reaction: 10,
+  /** The author is typing (or stopped); ephemeral, chained. */
+  Typing: 11,
+  /** How far the author has read, per author; ephemeral, chained. */
+  Receipt: 12
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]
 
 /** Whether messages of a kind are numbered and kept in history. */
 export function isStoredKind (kind: number): boolean {
-  return kind === Kind.Text
+  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction
+}
+
+/** Whether a kind is content, which travels only on its author's sender chain. */
+export function isChainedKind (kind: number): boolean {
+  return isStoredKind(kind) || kind === Kind.Typing || kind === Kind.Receipt
 }
 
 export interface TextBody {

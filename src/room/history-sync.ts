@@ -18,7 +18,7 @@
  */
 import { bytesToHex, concatBytes, hexToBytes, utf8 } from '../bytes.js'
 import { openFrom, sealTo } from '../crypto/pairwise.js'
-import { Kind } from '../protocol/bodies.js'
+import { Kind, isStoredKind } from '../protocol/bodies.js'
 import { decodeSigned, encodeSigned, verifyMessage } from '../protocol/envelope.js'
 import type { SignedMessage } from '../protocol/envelope.js'
 import {
@@ -118,7 +118,8 @@ export class HistorySync {
     let size = 0
     for (const { author, seq } of request.wanted) {
       const record = await store.getMessage(roomId, bytesToHex(author), seq)
-      if (record === undefined) continue
+      // A deleted message's signed original is gone; its deletion travels instead.
+      if (record === undefined || record.deleted === true) continue
       const item = { epochId: hexToBytes(record.epoch), signed: encodeSigned(fromRecord(record)) }
       const itemSize = item.signed.length + 36
       if (size + itemSize > MAX_SYNC_DATA_BYTES && batch.length > 0) {
@@ -152,7 +153,7 @@ export class HistorySync {
       } catch {
         continue // one bad message does not spoil the batch
       }
-      if (message.kind !== Kind.Text || message.seq < 1) continue
+      if (!isStoredKind(message.kind) || message.seq < 1) continue
       if (await this.components.take(epoch, message)) stored++
     }
     return stored

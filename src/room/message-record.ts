@@ -2,15 +2,16 @@
  * Between signed messages (the wire) and message records (the store).
  */
 import { bytesToHex, hexToBytes } from '../bytes.js'
-import { decodeTextBody, isStoredKind } from '../protocol/bodies.js'
+import { Kind, decodeTextBody, isStoredKind } from '../protocol/bodies.js'
 import type { SignedMessage } from '../protocol/envelope.js'
 import type { MessageRecord } from '../store/store.js'
 import type { Epoch } from './epochs.js'
 
-/** A record for the store from a signed chat message of an epoch. */
+/** A record for the store from a signed, stored message of an epoch. */
 export function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, receivedAt: number,
-  state: MessageRecord['state'], body = decodeTextBody(message.body)): MessageRecord {
+  state: MessageRecord['state']): MessageRecord {
   if (!isStoredKind(message.kind)) throw new TypeError(`kind ${message.kind} is not stored`)
+  const body = message.kind === Kind.Text ? decodeTextBody(message.body) : { name: '', text: '' }
   return {
     roomId,
     author: bytesToHex(message.author),

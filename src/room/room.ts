@@ -12,9 +12,13 @@ import { RemovedMemberError } from '../errors.js'
 import type { Identity } from '../identity/identity.js'
 import {
   Kind, decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody,
-  encodePresenceBody, encodeRotateBody, encodeTextBody, isStoredKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
+  encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
 } from '../protocol/bodies.js'
 import type { RotateEntry } from '../protocol/bodies.js'
+import {
+  MAX_RECEIPT_AUTHORS, decodeDeleteBody, decodeEditBody, decodeReactionBody, decodeReceiptBody, decodeTypingBody,
+  encodeDeleteBody, encodeEditBody, encodeReactionBody, encodeReceiptBody, encodeTypingBody
+} from '../protocol/content-bodies.js'
 import {
   Mode, chainedPayload, decodeSigned, encodeSigned, openChained, openFrame, plainPayload, sealFrame, signMessage,
   verifyMessage
@@ -26,6 +30,8 @@ import { EpochBook } from './epochs.js'
 import { fromRecord, toRecord } from './message-record.js'
 import type { Epoch } from './epochs.js'
 import { HistorySync } from './history-sync.js'
+import { RoomActivity } from './activity.js'
+import { applyDelete, applyEdit, applyReaction, tombstone } from './message-effects.js'
 import { KeyBook } from './key-book.js'
 import { RateLimiter } from './rate-limiter.js'
 import type { RateLimit } from './rate-limiter.js'
@@ -52,6 +58,12 @@ export interface RoomEvents extends Record<string, unknown> {
   message: MessageRecord
   /** One of our messages changed delivery state. */
   'message-state': MessageRecord
+  /** A message was edited, deleted or reacted to. */
+  'message-updated': MessageRecord
+  /** Who is typing now (keys, hex). */
+  typing: string[]
+  /** How far each member has read: reader key -> author key -> highest seq read. */
+  receipts: Map<string, Map<string, number>>
   /** The member list or someone's online state changed. */
   members: MemberView[]
   /** The number of connected peers in the room changed. */
@@ -93,6 +105,7 @@ export class Room extends Emitter<RoomEvents> {
   private epochs: EpochBook
   private readonly keys: KeyBook
   private readonly sync: HistorySync
+  private readonly activity: RoomActivity
   private ticks = 0
   private readonly limiter: RateLimiter
   private readonly memberRecords = new Map<string, MemberRecord>()
@@ -127,6 +140,10 @@ export class Room extends Emitter<RoomEvents> {
     this.keys = new KeyBook(components.identity.publicKey)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
+    this.activity = new RoomActivity(this.now, {
+      typing: keys => { this.emit('typing', keys) },
+      receipts: receipts => { this.emit('receipts', receipts) }
+    })
     this.sync = new HistorySync({
       store: components.store,
       roomId: this.id,
@@ -171,6 +188,7 @@ export class Room extends Emitter<RoomEvents> {
     this.started = false
     clearInterval(this.heartbeat)
     clearTimeout(this.shareTimer)
+    this.activity.stop()
     if (this.transport !== undefined) {
       await this.sendPresence(false).catch(() => {})
       for (const topic of this.topics) this.transport.unsubscribe(topic)
@@ -193,7 +211,9 @@ export class Room extends Emitter<RoomEvents> {
 
   /** The newest `limit` messages, oldest first. */
   async history (limit = 200): Promise<MessageRecord[]> {
-    return await this.components.store.latestMessages(this.id, limit)
+    // Edits, deletions and reactions are stored as messages too, but shown through their targets.
+    const records = await this.components.store.latestMessages(this.id, limit * 3)
+    return records.filter(m => m.kind === Kind.Text).slice(-limit)
   }
 
   /** Everyone seen in this room, the user first. */
@@ -229,20 +249,131 @@ export class Room extends Emitter<RoomEvents> {
    * `sent` once handed to at least one peer, now or when the room is next reachable.
    */
   async send (text: string): Promise<MessageRecord> {
+    return await this.sendStored(Kind.Text, encodeTextBody({ name: this.components.displayName(), text }))
+  }
+
+  /** Replaces the text of one of our own messages, on every member's device. */
+  async edit (seq: number, text: string): Promise<void> {
+    await this.requireOwn(seq)
+    await this.sendStored(Kind.Edit, encodeEditBody({ target: seq, text }))
+  }
+
+  /** Deletes one of our own messages on every member's device, leaving a tombstone. */
+  async deleteMessage (seq: number): Promise<void> {
+    await this.requireOwn(seq)
+    await this.sendStored(Kind.Delete, encodeDeleteBody({ target: seq }))
+  }
+
+  /** Turns our `emoji` reaction to a message on or off. */
+  async react (author: string, seq: number, emoji: string, on: boolean): Promise<void> {
+    await this.sendStored(Kind.Reaction, encodeReactionBody({ author: hexToBytes(author), target: seq, on, emoji }))
+  }
+
+  /** Tells the room we are typing (or stopped). Ephemeral: dropped when nobody is reachable. */
+  async setTyping (on: boolean): Promise<void> {
+    await this.sendEphemeral(Kind.Typing, encodeTypingBody({ on }))
+  }
+
+  /**
+   * Tells the room how far we have read: for each author, the highest message we hold. The UI
+   * calls this when the conversation is on screen. Ephemeral, like typing.
+   */
+  async markRead (): Promise<void> {
+    const readUpTo = []
+    for (const author of [...this.memberRecords.keys()].slice(0, MAX_RECEIPT_AUTHORS)) {
+      if (author === this.self) continue
+      const head = await this.components.store.authorHead(this.id, author)
+      if (head.maxSeq > 0) readUpTo.push({ author: hexToBytes(author), seq: head.maxSeq })
+    }
+    if (readUpTo.length > 0) await this.sendEphemeral(Kind.Receipt, encodeReceiptBody({ readUpTo }))
+  }
+
+  /** Who has read our message `seq`: the keys of members whose receipts reach it. */
+  seenBy (seq: number): string[] {
+    return [...this.activity.receipts].filter(([, upTo]) => (upTo.get(this.self) ?? 0) >= seq).map(([reader]) => reader)
+  }
+
+  /**
+   * Stores one of our messages first, as `pending`, so it is never lost; it becomes `sent` once
+   * handed to at least one peer, now or when the room is next reachable.
+   */
+  private async sendStored (kind: number, body: Uint8Array): Promise<MessageRecord> {
     if (this.removed) throw new Error('You were removed from this room')
     const store = this.components.store
-    const body = encodeTextBody({ name: this.components.displayName(), text })
     const seq = await store.nextSeq(this.id)
     const epoch = this.epochs.current
-    const signed = await signMessage(this.components.identity, epoch.epochId,
-      { kind: Kind.Text, seq, timestamp: this.now(), body })
+    const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq, timestamp: this.now(), body })
     const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
-    await this.touch(record.timestamp)
-    this.emit('message', record)
+    if (kind === Kind.Text) {
+      await this.touch(record.timestamp)
+      this.emit('message', record)
+    } else {
+      await this.applyEffect(signed, this.self)
+    }
     await this.flushOutbox()
     const stillPending = (await store.pendingMessages(this.id)).some(m => m.seq === seq && m.author === this.self)
     return { ...record, state: stillPending ? 'pending' : 'sent' }
+  }
+
+  /** Sends an ephemeral message on our chain (typing, receipts); not stored, not retried. */
+  private async sendEphemeral (kind: number, body: Uint8Array): Promise<void> {
+    if (this.removed || this.transport === undefined || this.peers === 0) return
+    const epoch = this.epochs.current
+    const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq: 0, timestamp: this.now(), body })
+    const chain = this.keys.ownChain(epoch)
+    const { index, messageKey } = chain.next()
+    await this.publish(epoch, chainedPayload(signed, chain.chainId, index, messageKey)).catch(() => 0)
+  }
+
+  private async requireOwn (seq: number): Promise<void> {
+    const target = await this.components.store.getMessage(this.id, this.self, seq)
+    if (target === undefined || target.kind !== Kind.Text) throw new RangeError(`No message of yours with number ${seq}`)
+    if (target.deleted === true) throw new RangeError('That message was deleted')
+  }
+
+  /** Applies an edit, deletion or reaction to the message it refers to, and shows the result. */
+  private async applyEffect (message: SignedMessage, author: string): Promise<void> {
+    const store = this.components.store
+    let targetAuthor = author
+    let targetSeq: number
+    let change: (target: MessageRecord) => MessageRecord | undefined
+    switch (message.kind) {
+      case Kind.Edit: {
+        const edit = decodeEditBody(message.body)
+        targetSeq = edit.target
+        change = target => applyEdit(target, message, edit.text)
+        break
+      }
+      case Kind.Delete: {
+        targetSeq = decodeDeleteBody(message.body).target
+        change = applyDelete
+        const held = await store.getMessage(this.id, author, targetSeq)
+        if (held === undefined) {
+          // Deleted before it reached us: keep the slot, so the original is never taken later.
+          const epoch = bytesToHex(this.epochs.current.epochId)
+          await store.addMessage(tombstone({ roomId: this.id, author, epoch, timestamp: message.timestamp, receivedAt: this.now() }, targetSeq))
+          return
+        }
+        break
+      }
+      case Kind.Reaction: {
+        const reaction = decodeReactionBody(message.body)
+        targetAuthor = bytesToHex(reaction.author)
+        targetSeq = reaction.target
+        change = target => applyReaction(target, author, reaction.emoji, reaction.on)
+        break
+      }
+      default:
+        return
+    }
+    const target = await store.getMessage(this.id, targetAuthor, targetSeq)
+    // Only chat messages are targets; an edit or deletion only ever names its author's own.
+    if (target === undefined || target.kind !== Kind.Text) return
+    const updated = change(target)
+    if (updated === undefined) return
+    await store.replaceMessage(updated)
+    this.emit('message-updated', updated)
   }
 
   /**
@@ -324,8 +455,9 @@ export class Room extends Emitter<RoomEvents> {
       case Kind.SyncData:
         await this.sync.onData(message.body)
         return 'accept'
-      case Kind.Text: return 'reject' // content must travel on a sender chain
-      default: return 'accept' // a kind from a newer version: signed and valid, so pass it on
+      default:
+        if (isChainedKind(message.kind)) return 'reject' // content must travel on a sender chain
+        return 'accept' // a kind from a newer version: signed and valid, so pass it on
     }
   }
 
@@ -360,18 +492,42 @@ export class Room extends Emitter<RoomEvents> {
     }
     switch (message.kind) {
       case Kind.Text: return await this.receiveText(epoch, message, author)
-      default: return isStoredKind(message.kind) ? 'reject' : 'accept'
+      case Kind.Edit:
+      case Kind.Delete:
+      case Kind.Reaction: return await this.receiveEffect(epoch, message)
+      case Kind.Typing:
+        if (message.seq !== 0) return 'reject'
+        this.activity.typing(author, decodeTypingBody(message.body).on)
+        return 'accept'
+      case Kind.Receipt:
+        if (message.seq !== 0) return 'reject'
+        this.activity.receipt(author, decodeReceiptBody(message.body))
+        return 'accept'
+      default: return 'accept' // a kind from a newer version: signed and valid, so pass it on
     }
   }
 
   private async receiveText (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
     if (message.seq < 1) return 'reject'
-    const body = decodeTextBody(message.body)
-    const record = toRecord(this.id, epoch, message, this.now(), 'received', body)
+    const record = toRecord(this.id, epoch, message, this.now(), 'received')
     if (!await this.components.store.addMessage(record)) return 'ignore' // replay or duplicate
-    await this.heard(author, body.name, true)
+    this.activity.typing(author, false)
+    await this.heard(author, record.name, true)
     await this.touch(record.timestamp)
     this.emit('message', record)
+    return 'accept'
+  }
+
+  private async receiveEffect (epoch: Epoch, message: SignedMessage): Promise<Verdict> {
+    if (message.seq < 1) return 'reject'
+    const author = bytesToHex(message.author)
+    // Decoding first: a malformed body is rejected before anything is stored.
+    if (message.kind === Kind.Edit) decodeEditBody(message.body)
+    if (message.kind === Kind.Delete) decodeDeleteBody(message.body)
+    if (message.kind === Kind.Reaction) decodeReactionBody(message.body)
+    const record = toRecord(this.id, epoch, message, this.now(), 'received')
+    if (!await this.components.store.addMessage(record)) return 'ignore'
+    await this.applyEffect(message, author)
     return 'accept'
   }
 
@@ -556,6 +712,10 @@ export class Room extends Emitter<RoomEvents> {
     const author = bytesToHex(message.author)
     const record = toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received')
     if (!await this.components.store.addMessage(record)) return false
+    if (message.kind !== Kind.Text) {
+      await this.applyEffect(message, author)
+      return true
+    }
     if (author !== this.self && !this.memberRecords.has(author)) {
       const member = { roomId: this.id, key: author, name: record.name, lastSeen: record.timestamp }
       this.memberRecords.set(author, member)

@@ -53,10 +53,17 @@ export interface MessageRecord {
   /** Signed body and signature, kept so the message can be passed on exactly as signed. */
   readonly body: Uint8Array
   readonly signature: Uint8Array
-  /** Decoded display fields. */
+  /** Decoded display fields (empty for edits, deletions and reactions). */
   readonly name: string
   readonly text: string
   state: MessageState
+  /** When the author last edited it (author's clock), and the sequence number of that edit. */
+  readonly editedAt?: number
+  readonly editSeq?: number
+  /** Deleted by its author: text and body are gone, the record stays as a tombstone. */
+  readonly deleted?: boolean
+  /** Emoji -> keys (hex) of the members who reacted with it. */
+  readonly reactions?: Record<string, string[]>
 }
 
 /** What a device holds of one author's messages in a room. */
