@@ -325,13 +325,10 @@ export async function loadOlder (): Promise<void> {
   }
 }
 
-/** Opens a room at one of its messages (a search result), loading older history until it is there. */
-export async function revealMessage (message: MessageRecord): Promise<void> {
+/** Opens a room at one of its messages (a search result); the list loads older pages until it is there. */
+export function revealMessage (message: MessageRecord): void {
   focusedMessage.value = { roomId: message.roomId, author: message.author, seq: message.seq }
-  const room = await openRoom(message.roomId)
-  if (room === undefined) return
-  const held = (): boolean => messages.value.some(m => m.author === message.author && m.seq === message.seq)
-  while (!held() && hasOlder.value && activeRoom.value === room) await loadOlder()
+  navigate({ name: 'room', id: message.roomId })
 }
 
 /** Messages in the local history matching `query`, newest first; in one room when `roomId` is given. */

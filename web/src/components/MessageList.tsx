@@ -39,7 +39,9 @@ export function MessageList () {
     const target = list.current?.querySelector<HTMLElement>(`[data-key="${focusKey}"]`)
     if (target != null) {
       pinned.current = false
-      target.scrollIntoView({ block: 'center' })
+      // Only the list scrolls (scrollIntoView would move the whole page on a phone).
+      const el = list.current!
+      el.scrollTop += target.getBoundingClientRect().top - el.getBoundingClientRect().top - (el.clientHeight - target.offsetHeight) / 2
       target.focus({ preventScroll: true })
       const timer = setTimeout(() => { focusedMessage.value = null }, 2_500)
       return () => { clearTimeout(timer) }

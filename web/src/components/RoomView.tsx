@@ -48,7 +48,7 @@ export function RoomView ({ room }: { room: Room }) {
           <button type='button' class='icon-button' aria-pressed={muted}
             aria-label='Mute notifications' title={muted ? 'Muted: click to get notifications again' : 'Mute notifications'}
             onClick={() => { void setMuted(room.id, !muted) }}>
-            <span aria-hidden='true'>{muted ? '🔕' : '🔔'}</span>
+            <BellIcon off={muted} />
           </button>
           <button type='button' class='subtle leave' onClick={() => { setLeaving(true) }}>Leave</button>
         </div>
@@ -165,5 +165,17 @@ function Composer () {
         }} />
       <button type='submit' class='primary' disabled={text.trim() === ''}>Send</button>
     </form>
+  )
+}
+
+/** A bell, struck through when the room is muted (an SVG: emoji fonts vary). */
+function BellIcon ({ off }: { off: boolean }) {
+  return (
+    <svg width='22' height='22' viewBox='0 0 24 24' aria-hidden='true' fill='none' stroke='currentColor' stroke-width='2'
+      stroke-linecap='round' stroke-linejoin='round'>
+      <path d='M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9' />
+      <path d='M10.3 21a1.94 1.94 0 0 0 3.4 0' />
+      {off && <path d='M3 3l18 18' />}
+    </svg>
   )
 }

@@ -70,7 +70,13 @@ function RoomItem ({ room, currentId }: { room: RoomRecord, currentId: string | 
         <span class='room-main'>
           <span class='room-line'>
             <span class='room-name'>{title}</span>
-            {muted && <span class='muted-mark' title='Muted'><span aria-hidden='true'>🔕</span><span class='visually-hidden'> muted</span></span>}
+            {muted && (
+              <span class='muted-mark' title='Muted'>
+                <svg width='14' height='14' viewBox='0 0 24 24' aria-hidden='true' fill='none' stroke='currentColor' stroke-width='2.2' stroke-linecap='round'>
+                  <path d='M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9' /><path d='M3 3l18 18' />
+                </svg>
+                <span class='visually-hidden'> muted</span>
+              </span>)}
             {last !== undefined && <time class='room-time' dateTime={new Date(last.timestamp).toISOString()}>{listTime(last.timestamp)}</time>}
           </span>
           <span class='room-line'>
@@ -114,7 +120,7 @@ function SearchResults ({ query }: { query: string }) {
       })
     }, SEARCH_DELAY_MS)
     return () => { clearTimeout(timer) }
-  }, [query, roomId])
+  }, [query, roomId, rooms.value])
 
   const titles = new Map(rooms.value.map(r => [r.id, roomTitle(r)]))
   return (
@@ -133,7 +139,7 @@ function SearchResults ({ query }: { query: string }) {
           {results.map(m => (
             <li key={`${m.roomId}:${m.author}:${m.seq}`}>
               <a href={`#/room/${m.roomId}`} class='result'
-                onClick={e => { e.preventDefault(); void revealMessage(m) }}>
+                onClick={e => { e.preventDefault(); revealMessage(m) }}>
                 <span class='room-line'>
                   <span class='room-name'>{titles.get(m.roomId) ?? 'A room you left'}</span>
                   <time class='room-time' dateTime={new Date(m.timestamp).toISOString()}>{listTime(m.timestamp)}</time>
