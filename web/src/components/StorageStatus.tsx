@@ -5,7 +5,7 @@ export function StorageStatus () {
   return (
     <div class='card storage-status'>
       <h2>On this device</h2>
-      <p class={`storage ${storageMode.value}`} role='status'>{storageLabel()}</p>
+      <p class={`storage ${storageMode.value}`}>{storageLabel()}</p>
       <p class='hint'>{storageHint()}</p>
     </div>
   )
