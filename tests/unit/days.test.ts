@@ -57,6 +57,14 @@ describe('listEntries', () => {
     expect(grouped).toEqual([false, true, false, false, false])
   })
 
+  it('starts a new group when the author changed their name', () => {
+    const list = [
+      message({ seq: 1, author: ANN, name: 'Ann', timestamp: at(2024, 3, 14, 10, 0) }),
+      message({ seq: 2, author: ANN, name: 'Ann B.', timestamp: at(2024, 3, 14, 10, 1) })
+    ]
+    expect(listEntries(list, { now: NOW }).flatMap(e => e.kind === 'message' ? [e.grouped] : [])).toEqual([false, false])
+  })
+
   it('marks the first message from someone else received after the last read time', () => {
     const list = [
       message({ seq: 1, author: ANN, timestamp: at(2024, 3, 14, 10), receivedAt: 100 }),

@@ -63,7 +63,7 @@ export function listEntries (messages: readonly MessageRecord[], options: EntryO
       unreadShown = true
     }
     const grouped = !newDay && !unread && previous !== undefined && previous.author === message.author &&
-      message.timestamp - previous.timestamp < GROUP_GAP_MS
+      previous.name === message.name && message.timestamp - previous.timestamp < GROUP_GAP_MS
     entries.push({ kind: 'message', key: `${message.author}:${message.seq}`, message, grouped })
     previous = message
   }
