@@ -190,6 +190,11 @@ async function showRoom (room: Room): Promise<void> {
       messages.value = messages.value.map(m => m.author === updated.author && m.seq === updated.seq ? updated : m)
     }),
     room.on('members', list => { members.value = list }),
+    room.on('message-updated', updated => {
+      messages.value = messages.value.map(m => m.author === updated.author && m.seq === updated.seq ? updated : m)
+    }),
+    room.on('typing', keys => { typingNames.value = keys.map(memberName) }),
+    room.on('receipts', () => { receiptsVersion.value++ }),
     room.on('epoch', ({ code }) => { roomCode.value = code.display }),
     room.on('removed', () => { removedFromRoom.value = true }),
     room.on('peers', count => {
@@ -366,4 +371,63 @@ export async function enableNotifications (): Promise<boolean> {
   const allowed = await Notification.requestPermission() === 'granted'
   if (!allowed) localStorage.setItem(PROMPT_DISMISSED, '1')
   return allowed && notificationsAllowed()
+}
+
+// ---- edits, deletions, reactions, typing, receipts ----
+
+/** "author:seq" of the message being edited in place, if any. */
+export const editing = signal<string | null>(null)
+/** Names of the members typing in the active room. */
+export const typingNames = signal<string[]>([])
+/** Bumped when read receipts change, so "seen by" lines re-render. */
+export const receiptsVersion = signal(0)
+
+/** A member's display name in the active room, or a short key when unknown. */
+export function memberName (key: string): string {
+  return members.value.find(m => m.key === key)?.name ?? `${key.slice(0, 8)}…`
+}
+
+export async function editMessage (message: MessageRecord, text: string): Promise<void> {
+  await activeRoom.value?.edit(message.seq, text)
+}
+
+export async function deleteMessage (message: MessageRecord): Promise<void> {
+  await activeRoom.value?.deleteMessage(message.seq)
+}
+
+export async function toggleReaction (message: MessageRecord, emoji: string, on: boolean): Promise<void> {
+  await activeRoom.value?.react(message.author, message.seq, emoji, on)
+}
+
+let typingSentAt = 0
+let typingStop: ReturnType<typeof setTimeout> | undefined
+/** Called as the user types: says "typing" at most every 3 s, and "stopped" after 4 s of quiet. */
+export function noteTyping (): void {
+  const room = activeRoom.value
+  if (room === null) return
+  const now = Date.now()
+  if (now - typingSentAt > 3_000) {
+    typingSentAt = now
+    void room.setTyping(true).catch(() => {})
+  }
+  clearTimeout(typingStop)
+  typingStop = setTimeout(() => {
+    typingSentAt = 0
+    void room.setTyping(false).catch(() => {})
+  }, 4_000)
+}
+
+let readSentAt = 0
+/** Tells the room we have read what is on screen (at most once a second). */
+export function noteRead (): void {
+  const room = activeRoom.value
+  if (room === null || document.visibilityState !== 'visible' || Date.now() - readSentAt < 1_000) return
+  readSentAt = Date.now()
+  void room.markRead().catch(() => {})
+}
+
+/** Names of the members who have read our message `seq` in the active room. */
+export function seenBy (seq: number): string[] {
+  void receiptsVersion.value // re-evaluate when receipts change
+  return activeRoom.value?.seenBy(seq).map(memberName) ?? []
 }

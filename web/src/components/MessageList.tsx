@@ -1,10 +1,14 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
-import { activeRoom, focusedMessage, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
+import { activeRoom, editing, focusedMessage, noteRead, seenBy, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
 import { formatFull, formatTime } from '../format.js'
 import { listEntries } from '../days.js'
 import { Avatar } from './Avatar.js'
 import { MessageText } from './MessageText.js'
 import { UnsentMessages } from './UnsentMessages.js'
+import { EditMessage } from './EditMessage.js'
+import { MessageActions } from './MessageActions.js'
+import { Reactions } from './Reactions.js'
+import type { MessageRecord } from '../../../src/store/store.js'
 
 /** Older history is loaded when the user scrolls this close to the top. */
 const LOAD_OLDER_PX = 400
@@ -19,8 +23,12 @@ export function MessageList () {
   const self = selfKey.value
   const items = messages.value
   const entries = listEntries(items, { self, lastRead: readMarker.value })
+  const lastMine = [...items].reverse().find(m => m.author === self)
   const focus = focusedMessage.value
   const focusKey = focus !== null && focus.roomId === activeRoom.value?.id ? `${focus.author}:${focus.seq}` : null
+
+  // What is on screen counts as read: tell the authors (read receipts).
+  useEffect(() => { noteRead() }, [items])
 
   useLayoutEffect(() => {
     const el = list.current
@@ -79,6 +87,7 @@ export function MessageList () {
             class={`message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${focusKey === entry.key ? ' focused' : ''}`}
             aria-label={`${mine ? 'You' : m.name}, ${formatTime(m.timestamp)}`}>
             {!grouped ? <Avatar name={m.name} personKey={m.author} /> : <span class='avatar-space' />}
+            <MessageActions message={m} />
             <div class='bubble'>
               {!grouped && (
                 <header>
@@ -86,12 +95,13 @@ export function MessageList () {
                   <time dateTime={new Date(m.timestamp).toISOString()} title={formatFull(m.timestamp)}>{time.format(m.timestamp)}</time>
                 </header>
               )}
-              <p class='text'><MessageText text={m.text} /></p>
-              {mine && (
-                <span class={`delivery ${m.state}`}>
-                  {m.state === 'pending' ? 'Waiting to send' : 'Sent'}
-                </span>
-              )}
+              {m.deleted === true
+                ? <p class='text deleted'>This message was deleted</p>
+                : editing.value === entry.key
+                  ? <EditMessage message={m} />
+                  : <p class='text'><MessageText text={m.text} />{m.editedAt !== undefined && <span class='edited' title={formatFull(m.editedAt)}> (edited)</span>}</p>}
+              <Reactions message={m} />
+              {mine && m.deleted !== true && <Delivery message={m} latest={m === lastMine} />}
             </div>
           </article>
         )
@@ -99,4 +109,13 @@ export function MessageList () {
       <UnsentMessages />
     </div>
   )
+}
+
+/** Delivery of one of our messages: waiting, sent, and on the latest one who has seen it. */
+function Delivery ({ message, latest }: { message: MessageRecord, latest: boolean }) {
+  if (message.state === 'pending') return <span class='delivery pending'>Waiting to send</span>
+  const seen = latest ? seenBy(message.seq) : []
+  if (seen.length === 0) return <span class='delivery sent'>Sent</span>
+  const label = seen.length <= 3 ? seen.join(', ') : `${seen.length} people`
+  return <span class='delivery seen' title={`Seen by ${seen.join(', ')}`}>Seen by {label}</span>
 }

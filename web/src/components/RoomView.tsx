@@ -4,8 +4,7 @@ import { utf8 } from '../../../src/bytes.js'
 import type { Room } from '../../../src/room/room.js'
 import {
   activeRoom, dismissNotificationPrompt, enableNotifications, leaveRoom, members, messages, network, notificationPrompt,
-  removedFromRoom, roomCode, roomPeers, rooms, rotateRoom, send, setMuted
-} from '../state.js'
+  removedFromRoom, roomCode, roomPeers, rooms, rotateRoom, send, setMuted, noteTyping } from '../state.js'
 import { insertAt } from '../emoji.js'
 import { EmojiButton } from './EmojiPicker.js'
 import { LeaveDialog } from './LeaveDialog.js'
@@ -13,6 +12,7 @@ import { RoomAvatar } from './Sidebar.js'
 import { navigate, shareLink } from '../router.js'
 import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
+import { TypingIndicator } from './TypingIndicator.js'
 import { MessageList } from './MessageList.js'
 
 export function RoomView ({ room }: { room: Room }) {
@@ -70,6 +70,7 @@ export function RoomView ({ room }: { room: Room }) {
       <div class='room-body'>
         <div class='conversation'>
           <MessageList />
+          {!removedFromRoom.value && <TypingIndicator />}
           {!removedFromRoom.value && <Composer />}
         </div>
         <aside class='room-info' aria-label='Room details'>
@@ -155,7 +156,7 @@ function Composer () {
       }} />
       <textarea id='message' ref={input} rows={1} placeholder='Write a message' value={text}
         aria-label='Message'
-        onInput={e => { setText(e.currentTarget.value) }}
+        onInput={e => { setText(e.currentTarget.value); noteTyping() }}
         onKeyDown={e => {
           // Enter sends; Shift+Enter (and Enter while composing with an IME) adds a line.
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {

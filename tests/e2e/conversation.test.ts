@@ -1,0 +1,102 @@
+/**
+ * End to end: edits, deletions, reactions, typing, "seen by" and presence, between two people
+ * in Chromium, through the UI only.
+ */
+import { mkdirSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../helpers/browser.js'
+import { startRelayProcess } from '../helpers/relay-process.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+
+const SHOTS = 'test-results/screenshots'
+
+describe('a conversation between two people', () => {
+  let relay: RelayProcess
+  let browser: Browser
+  let ann: BrowserContext
+  let bob: BrowserContext
+  let pa: Page
+  let pb: Page
+
+  const message = (page: Page, text: string) => page.getByRole('log').locator('article', { hasText: text })
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    relay = await startRelayProcess()
+    browser = await launchBrowser()
+    ann = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    pa = await ann.newPage()
+    pb = await bob.newPage()
+    pa.on('dialog', dialog => { void dialog.accept() })
+    pb.on('dialog', dialog => { void dialog.accept() })
+
+    await pa.goto(relay.httpUrl)
+    await pa.getByRole('textbox', { name: 'Display name' }).fill('Ann')
+    await pa.getByRole('button', { name: 'Create room' }).click()
+    const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
+    await pb.goto(link)
+    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
+    await pb.getByRole('button', { name: 'Join' }).click()
+    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+    await pb.getByRole('textbox', { name: 'Message' }).fill('hi Ann')
+    await pb.keyboard.press('Enter')
+    await message(pa, 'hi Ann').waitFor({ timeout: 30_000 })
+  }, 90_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await relay?.stop()
+  })
+
+  it('shows the other typing', async () => {
+    await pa.getByRole('textbox', { name: 'Message' }).pressSequentially('lunch at', { delay: 30 })
+    await expect.poll(async () => await pb.locator('.typing').textContent(), { timeout: 10_000 }).toContain('Ann is typing')
+  })
+
+  it('edits a message on both sides, marked edited', async () => {
+    await pa.getByRole('textbox', { name: 'Message' }).fill('lunch at noom?')
+    await pa.keyboard.press('Enter')
+    await message(pb, 'lunch at noom?').waitFor({ timeout: 15_000 })
+    await message(pa, 'lunch at noom?').hover()
+    await message(pa, 'lunch at noom?').getByRole('button', { name: 'Edit' }).click()
+    const editor = pa.getByRole('textbox', { name: 'Edit message' })
+    await editor.fill('lunch at noon?')
+    await editor.press('Enter')
+    await message(pb, 'lunch at noon?').getByText('(edited)').waitFor({ timeout: 15_000 })
+    await expect.poll(async () => await message(pa, 'lunch at noon?').count()).toBe(1)
+  })
+
+  it('reacts, and both see the count and who', async () => {
+    await message(pb, 'lunch at noon?').click()
+    await message(pb, 'lunch at noon?').getByRole('button', { name: 'React', exact: true }).click()
+    await pb.getByRole('button', { name: 'React with 👍' }).click()
+    const chip = message(pa, 'lunch at noon?').getByRole('button', { name: /👍 1, by Bob/ })
+    await chip.waitFor({ timeout: 15_000 })
+    await pa.screenshot({ path: `${SHOTS}/conversation-desktop.png` })
+  })
+
+  it('says who has seen a message', async () => {
+    await expect.poll(async () => await message(pa, 'lunch at noon?').locator('.delivery').textContent(), { timeout: 15_000 })
+      .toContain('Seen by Bob')
+  })
+
+  it('deletes a message for both, leaving a tombstone', async () => {
+    await pb.getByRole('textbox', { name: 'Message' }).fill('wrong chat, sorry')
+    await pb.keyboard.press('Enter')
+    await message(pa, 'wrong chat, sorry').waitFor({ timeout: 15_000 })
+    await message(pb, 'wrong chat, sorry').click()
+    await message(pb, 'wrong chat, sorry').getByRole('button', { name: 'Delete' }).click()
+    await pa.getByRole('log').getByText('This message was deleted').waitFor({ timeout: 15_000 })
+    await expect.poll(async () => await pa.getByRole('log').getByText('wrong chat, sorry').count()).toBe(0)
+    await pb.screenshot({ path: `${SHOTS}/conversation-phone.png` })
+  })
+
+  it('shows the other going offline when they close the app', async () => {
+    const people = pa.getByRole('list', { name: 'People in this room' })
+    await people.locator('li', { hasText: 'Bob' }).getByText('online').waitFor()
+    await bob.close()
+    await people.locator('li', { hasText: 'Bob' }).getByText('offline').waitFor({ timeout: 60_000 })
+  }, 90_000)
+})

@@ -1,0 +1,43 @@
+import { useState } from 'preact/hooks'
+import type { MessageRecord } from '../../../src/store/store.js'
+import { deleteMessage, editing, selfKey, toggleReaction } from '../state.js'
+
+/** The quick reactions offered on every message. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢']
+
+/**
+ * What can be done with a message: react (anyone), edit and delete (its author only; every
+ * member's device checks that too). Shown on hover and on keyboard focus.
+ */
+export function MessageActions ({ message }: { message: MessageRecord }) {
+  const [picking, setPicking] = useState(false)
+  const mine = message.author === selfKey.value
+  if (message.deleted === true) return null
+  return (
+    <div class='message-actions' role='toolbar' aria-label='Message actions'>
+      <button type='button' class='icon' aria-label='React' aria-expanded={picking} title='React'
+        onClick={() => { setPicking(!picking) }}>☺</button>
+      {mine && (
+        <button type='button' class='icon' aria-label='Edit' title='Edit'
+          onClick={() => { editing.value = `${message.author}:${message.seq}` }}>✎</button>
+      )}
+      {mine && (
+        <button type='button' class='icon' aria-label='Delete' title='Delete'
+          onClick={() => {
+            if (confirm('Delete this message for everyone in the room?')) void deleteMessage(message)
+          }}>🗑</button>
+      )}
+      {picking && (
+        <div class='reaction-picker' role='group' aria-label='Pick a reaction'>
+          {QUICK_REACTIONS.map(emoji => {
+            const on = (message.reactions?.[emoji] ?? []).includes(selfKey.value)
+            return (
+              <button key={emoji} type='button' aria-label={`React with ${emoji}`} aria-pressed={on}
+                onClick={() => { setPicking(false); void toggleReaction(message, emoji, !on) }}>{emoji}</button>
+            )
+          })}
+        </div>
+      )}
+    </div>
+  )
+}
