@@ -68,8 +68,13 @@ describe('messenger basics in Chromium', () => {
     code1 = await pa.getByRole('textbox', { name: 'Room code' }).inputValue()
     await rooms(pa).getByRole('link', { name: 'New or join a room' }).click()
     await pa.getByRole('button', { name: 'Create room' }).click()
-    await expect.poll(async () => await pa.getByRole('textbox', { name: 'Room code' }).inputValue()).not.toBe(code1)
-    code2 = await pa.getByRole('textbox', { name: 'Room code' }).inputValue()
+    // The join form's empty "Room code" field shows until the new room replaces it.
+    const newCode = async (): Promise<string> => {
+      const value = await pa.getByRole('textbox', { name: 'Room code' }).inputValue().catch(() => '')
+      return /^([0-9A-Z]{5}-){5}[0-9A-Z]{5}$/.test(value) && value !== code1 ? value : ''
+    }
+    await expect.poll(newCode).not.toBe('')
+    code2 = await newCode()
     await roomLink(pa, code1).waitFor()
     await roomLink(pa, code2).waitFor()
 
@@ -184,7 +189,10 @@ describe('messenger basics in Chromium', () => {
     await grid.getByRole('button', { name: 'thumbs up', exact: true }).click()
     await expect.poll(async () => await box.inputValue()).toBe('👍great')
     // Keyboard: the focused cell moves with the arrows, Enter inserts after the last one.
+    const focusedName = async (): Promise<string | null | undefined> => await pa.evaluate(() => document.activeElement?.getAttribute('aria-label'))
+    await expect.poll(focusedName).toBe('thumbs up')
     await pa.keyboard.press('ArrowRight')
+    await expect.poll(focusedName).toBe('thumbs down')
     await pa.keyboard.press('Enter')
     await expect.poll(async () => await box.inputValue()).toBe('👍👎great')
     await pa.keyboard.press('Escape')

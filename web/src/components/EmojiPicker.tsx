@@ -51,7 +51,9 @@ export function EmojiButton ({ onPick, onDone }: { onPick: (emoji: string) => vo
               close(false)
               return
             }
-            const next = gridMove(active, e.key, EMOJI.length)
+            // From the cell that has focus, which a click may have moved ahead of the state.
+            const focused = cells.current.indexOf(e.target as HTMLButtonElement)
+            const next = gridMove(focused === -1 ? active : focused, e.key, EMOJI.length)
             if (next !== null) {
               e.preventDefault()
               setActive(next)
