@@ -623,15 +623,13 @@ export class Room extends Emitter<RoomEvents> {
   private async markRemoved (by: string): Promise<void> {
     if (this.removedAt !== undefined) return
     this.removedAt = this.now()
-    const room = await this.components.store.getRoom(this.id)
-    if (room !== undefined) await this.components.store.putRoom({ ...room, removedAt: this.removedAt })
+    await this.components.store.updateRoom(this.id, { removedAt: this.removedAt })
     this.emit('removed', { by })
     this.emit('members', this.members())
   }
 
   private async persistEpochs (): Promise<void> {
-    const room = await this.components.store.getRoom(this.id)
-    if (room !== undefined) await this.components.store.putRoom({ ...room, epochs: this.epochs.toStored() })
+    await this.components.store.updateRoom(this.id, { epochs: this.epochs.toStored() })
   }
 
   /** Subscribes to the current epoch's topic and its parent's (where late members still arrive). */
@@ -871,11 +869,9 @@ export class Room extends Emitter<RoomEvents> {
   private async touch (timestamp: number): Promise<void> {
     const store = this.components.store
     const room = await store.getRoom(this.id)
-    if (room !== undefined && timestamp > room.lastActivity) {
-      room.lastActivity = timestamp
-      await store.putRoom(room)
-    }
+    if (room !== undefined && timestamp > room.lastActivity) await store.updateRoom(this.id, { lastActivity: timestamp })
   }
+
 }
 
 /** "Room 7KQ2M": the first group of the code the room was first joined with. */

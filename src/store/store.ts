@@ -25,8 +25,12 @@ export interface RoomRecord {
   muted?: boolean
 }
 
-/** The parts of a room record the user changes (not the core): see `Store.updateRoom`. */
-export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted'>>
+/**
+ * Fields of a room record that change after it is made (by the user: lastRead, muted; by the
+ * room: activity, epochs, removal). `Store.updateRoom` writes only the fields given, atomically,
+ * so two writers of different fields never undo each other.
+ */
+export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted' | 'lastActivity' | 'epochs' | 'removedAt'>>
 
 export interface SearchOptions {
   /** Only this room; every room by default. */
