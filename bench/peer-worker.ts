@@ -49,7 +49,8 @@ function onText (text: string, reply?: (text: string) => void): void {
     if (list === undefined) received.set(phase, list = [])
     list.push(now - Number(parts[4]))
   } else if (text.startsWith('join-hello|') && reply !== undefined) {
-    reply(`join-reply|${now - Number(text.split('|')[1])}`)
+    // The hello's stamp goes back too: history sync also brings earlier joiners' replies along.
+    reply(`join-reply|${now - Number(text.split('|')[1])}|${text.split('|')[1]}`)
   }
 }
 
@@ -177,7 +178,7 @@ serveWorker({
     let replyAt = 0
     let oneWay = Number.NaN
     const joiner = await startMesh(name, relays, code, false, text => {
-      if (text.startsWith('join-reply|') && replyAt === 0) {
+      if (text.startsWith('join-reply|') && text.endsWith(`|${t0}`) && replyAt === 0) {
         replyAt = nowMs()
         oneWay = Number(text.split('|')[1])
       }
