@@ -14,15 +14,17 @@ import type { Epoch } from './epochs.js'
 
 /** Receiver chains kept per room, so a hostile member cannot make us hold unbounded state. */
 const MAX_RECEIVER_CHAINS = 1_024
+/** A share asked for again is repeated at most this often, ms. */
+const RESHARE_AFTER_MS = 5_000
 
 export class KeyBook {
   readonly prekey = createPrekey()
   private readonly own = new Map<string, SenderChain>()
   private readonly receivers = new Map<string, ReceiverChain>()
-  /** `${epochTag}/${member}/${prekey}` of every share we made, so each is made once. */
-  private readonly shared = new Set<string>()
+  /** `${epochTag}/${member}/${prekey}` -> when we last shared our chain with it. */
+  private readonly shared = new Map<string, number>()
 
-  constructor (private readonly self: Uint8Array) {}
+  constructor (private readonly self: Uint8Array, private readonly now: () => number = Date.now) {}
 
   /** Our sending chain in an epoch, made on first use. */
   ownChain (epoch: Epoch): SenderChain {
@@ -31,9 +33,14 @@ export class KeyBook {
     return chain
   }
 
-  /** Whether our current chain of `epoch` still has to go to `member` at `prekey`. */
+  /**
+   * Whether our chain of `epoch` has to go (again) to `member` at `prekey`. A share can be lost
+   * like any message, and a member who cannot read us says so by announcing itself again; so a
+   * share is repeated when asked, but not more than once every RESHARE_AFTER_MS.
+   */
   needsShare (epoch: Epoch, member: Uint8Array, prekey: Uint8Array): boolean {
-    return !this.shared.has(`${epoch.tagHex}/${bytesToHex(member)}/${bytesToHex(prekey)}`)
+    const at = this.shared.get(`${epoch.tagHex}/${bytesToHex(member)}/${bytesToHex(prekey)}`)
+    return at === undefined || this.now() - at >= RESHARE_AFTER_MS
   }
 
   /** Seals our chain state, from its next message on, to each member's prekey. */
@@ -41,7 +48,8 @@ export class KeyBook {
     const state = this.ownChain(epoch).state()
     const plaintext = encodeChainState(state)
     return members.map(({ key, prekey }) => {
-      this.shared.add(`${epoch.tagHex}/${bytesToHex(key)}/${bytesToHex(prekey)}`)
+      if (this.shared.size >= MAX_RECEIVER_CHAINS) this.shared.delete(this.shared.keys().next().value!)
+      this.shared.set(`${epoch.tagHex}/${bytesToHex(key)}/${bytesToHex(prekey)}`, this.now())
       const box = sealTo(prekey, plaintext, shareContext(epoch, this.self, key, prekey))
       return { recipient: key, prekey, ephemeral: box.ephemeral, ciphertext: box.ciphertext }
     })

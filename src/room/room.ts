@@ -137,7 +137,7 @@ export class Room extends Emitter<RoomEvents> {
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
     this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
-    this.keys = new KeyBook(components.identity.publicKey)
+    this.keys = new KeyBook(components.identity.publicKey, this.now)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
     this.activity = new RoomActivity(this.now, {

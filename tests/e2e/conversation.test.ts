@@ -59,7 +59,7 @@ describe('a conversation between two people', () => {
     await pa.getByRole('textbox', { name: 'Message' }).fill('lunch at noom?')
     await pa.keyboard.press('Enter')
     await message(pb, 'lunch at noom?').waitFor({ timeout: 15_000 })
-    await message(pa, 'lunch at noom?').hover()
+    await message(pa, 'lunch at noom?').click()
     await message(pa, 'lunch at noom?').getByRole('button', { name: 'Edit' }).click()
     const editor = pa.getByRole('textbox', { name: 'Edit message' })
     await editor.fill('lunch at noon?')

@@ -24,8 +24,14 @@ describe('history sync', () => {
     cat.transport.setOnline(true)
     await waitFor(async () => (await texts(cat)).filter(t => t.startsWith('while Cat')).length === 30, 'Cat to catch up')
     const history = await cat.room.history(1_000)
-    const caught = history.filter(m => m.text.startsWith('while Cat')).map(m => m.text)
-    expect(caught).toEqual(Array.from({ length: 30 }, (_, i) => `while Cat was away ${i + 1}`))
+    const caught = history.filter(m => m.text.startsWith('while Cat'))
+    expect(caught.map(m => m.text).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `while Cat was away ${i + 1}`).sort())
+    // in order: by time, and each author's own messages by their numbers
+    for (let i = 1; i < caught.length; i++) expect(caught[i].timestamp).toBeGreaterThanOrEqual(caught[i - 1].timestamp)
+    for (const author of [ann.key, bob.key]) {
+      const seqs = caught.filter(m => m.author === author).map(m => m.seq)
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+    }
     expect(new Set(history.map(m => `${m.author}/${m.seq}`)).size).toBe(history.length)
   })
 
