@@ -38,6 +38,7 @@ describe('two people chatting in Chromium', () => {
 
   it('creates a room and shows its code and share link', async () => {
     await pa.goto(relay.httpUrl)
+    await pa.getByRole('textbox', { name: 'Display name' }).waitFor()
     await pa.screenshot({ path: `${SHOTS}/home-desktop.png` })
     await pa.getByRole('textbox', { name: 'Display name' }).fill('Alice Martin')
     await pa.getByRole('button', { name: 'Create room' }).click()
@@ -53,6 +54,7 @@ describe('two people chatting in Chromium', () => {
 
   it('tells a person who mistypes a code what is wrong', async () => {
     await pb.goto(relay.httpUrl)
+    await pb.getByRole('textbox', { name: 'Display name' }).waitFor()
     await pb.screenshot({ path: `${SHOTS}/home-phone.png` })
     await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
     const typo = code.slice(0, 3) + (code[3] === 'A' ? 'B' : 'A') + code.slice(4)
