@@ -32,7 +32,7 @@ import type { Epoch } from './epochs.js'
 import { RateLimiter } from './rate-limiter.js'
 
 /** A request for the same message is not repeated within this time, ms. */
-const REQUEST_AGAIN_AFTER_MS = 10_000
+const REQUEST_AGAIN_AFTER_MS = 5_000
 /** Summaries are not sent more often than this, ms (unless someone visibly lacks something). */
 const ANNOUNCE_EVERY_MS = 2_000
 

@@ -106,7 +106,6 @@ export class Room extends Emitter<RoomEvents> {
   private readonly keys: KeyBook
   private readonly sync: HistorySync
   private readonly activity: RoomActivity
-  private ticks = 0
   private readonly limiter: RateLimiter
   private readonly memberRecords = new Map<string, MemberRecord>()
   /** Local receive time of each member's last presence or message, for "online". */
@@ -683,8 +682,10 @@ export class Room extends Emitter<RoomEvents> {
       // A first message can be lost while the connection settles, so say it once more shortly.
       void this.sendPresence(true).catch(() => {})
       setTimeout(() => { this.announceSoon() }, 1_000)
-      // and compare histories, once the newcomer knows who we are
+      // and compare histories, once the newcomer knows who we are; twice, as the first
+      // messages on a new connection can be lost
       setTimeout(() => { void this.sync.announce(true).catch(() => {}) }, 300)
+      setTimeout(() => { void this.sync.announce(true).catch(() => {}) }, 2_500)
       void this.flushOutbox()
     }
   }
@@ -701,8 +702,9 @@ export class Room extends Emitter<RoomEvents> {
     this.emit('members', this.members())
     this.waiting = this.waiting.filter(w => this.now() - w.at < WAITING_FRAME_TTL_MS)
     if (this.peers > 0) await this.sendPresence(true).catch(() => {})
-    // A slow safety net: histories are compared on every meeting, and once a minute besides.
-    if (this.peers > 0 && ++this.ticks % 4 === 0) await this.sync.announce().catch(() => {})
+    // A safety net: histories are compared on every meeting, and on every heartbeat besides
+    // (a summary is a few dozen bytes per author).
+    if (this.peers > 0) await this.sync.announce().catch(() => {})
   }
 
   /** Stores a message that came by history sync (already verified); true when it was new. */

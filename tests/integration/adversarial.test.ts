@@ -162,9 +162,9 @@ describe('attacks on a room', () => {
       const score = (peer: MeshNode): number => (peers[0].node.services.pubsub as unknown as { getScore(id: string): number }).getScore(peer.peerId.toString())
       // (scores are cached for a heartbeat, so give it one)
       const meshed = attackers.filter(n => n.services.pubsub.getSubscribers(ada.epoch.topic).length > 0)
-      // (a sender whose junk all arrived as duplicates of another's, or after the mesh dropped it,
-      // may have escaped a penalty; most cannot)
-      await waitFor(() => meshed.filter(a => score(a) < 0).length >= meshed.length * 0.75, 5_000, () => `scores ${meshed.map(score).join(', ')}`)
+      // (not every sender: junk that reaches Ada only through gossip from another peer, or not
+      // at all once the mesh is pruned, costs its author nothing here)
+      await waitFor(() => meshed.filter(a => score(a) < -50).length >= 3, 5_000, () => `scores ${meshed.map(score).join(', ')}`)
     } finally {
       await Promise.all(attackers.map(async n => { await n.stop() }))
     }
