@@ -7,15 +7,7 @@ import {
 } from '../../src/protocol/bodies.js'
 import type { KeyShareEntry, RotateBody, RotateEntry } from '../../src/protocol/bodies.js'
 import { MAX_NAME_BYTES, MAX_TEXT_BYTES } from '../../src/protocol/constants.js'
-
-function catchError (fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-  throw new Error('expected the call to throw')
-}
+import { catchError } from './catch-error.js'
 
 function expectErrorName (fn: () => unknown, name: string): Error {
   const err = catchError(fn)

@@ -14,6 +14,7 @@ import {
 } from '../../src/protocol/envelope.js'
 import type { FrameKeys, Payload, SignedMessage } from '../../src/protocol/envelope.js'
 import { roomCodeFromSecret } from '../../src/room/room-code.js'
+import { catchError } from './catch-error.js'
 
 const EPOCH = deriveEpochKeys(roomCodeFromSecret('7KQ2MX9D4RT0V1ABCDEFGHJKMN'))
 const NEXT_EPOCH = deriveEpochKeys(roomCodeFromSecret('0123456789ABCDEFGHJKMNPQRS'), 1)
@@ -37,15 +38,6 @@ async function signed (length = 10, overrides: Partial<{ kind: number, seq: numb
 /** The lookup a room does: the keys whose tag the frame names, if held. */
 function lookup (...held: EpochKeys[]): (tag: Uint8Array) => EpochKeys | undefined {
   return tag => held.find(k => bytesToHex(k.tag) === bytesToHex(tag))
-}
-
-function catchError (fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-  throw new Error('expected the call to throw')
 }
 
 /** Opens a frame through every layer, as a room does, returning the verified message. */

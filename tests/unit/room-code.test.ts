@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest'
 import {
   CODE_ALPHABET, CODE_CHARS, CODE_SECRET_CHARS, generateRoomCode, parseRoomCode, roomCodeFromSecret
 } from '../../src/room/room-code.js'
+import { catchError } from './catch-error.js'
 
 /** A fixed secret, so the typo test is the same on every run. */
 const FIXED_SECRET = '7KQ2MX9D4RT0V1ABCDEFGHJKMN'
-
-function catchError (fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-  throw new Error('expected the call to throw')
-}
 
 function expectInvalid (input: unknown): Error {
   const err = catchError(() => parseRoomCode(input as string))
