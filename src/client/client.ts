@@ -14,6 +14,7 @@ import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/roo
 import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
+import { Contacts } from '../contacts/contacts.js'
 
 const IDENTITY_KEY = 'identity'
 const NAME_KEY = 'displayName'
@@ -42,6 +43,8 @@ export class Client extends Emitter<ClientEvents> {
   /** Open rooms by id; a promise, so two joins of one code at once open it once. */
   private readonly rooms = new Map<string, Promise<Room>>()
   private transport: Transport | undefined
+  /** Contacts, requests and direct rooms; `contacts.start()` joins the inbox. */
+  readonly contacts: Contacts
 
   private constructor (
     private readonly components: ClientComponents,
@@ -49,6 +52,7 @@ export class Client extends Emitter<ClientEvents> {
     private name: string
   ) {
     super()
+    this.contacts = new Contacts({ identity, store: components.store, rooms: this, displayName: () => this.name, now: components.now })
   }
 
   /** Loads the identity from the store, or creates and stores one on first use. */
@@ -75,9 +79,9 @@ export class Client extends Emitter<ClientEvents> {
     await this.components.store.putMeta(NAME_KEY, this.name)
   }
 
-  /** Rooms the user has joined, most recent activity first. */
+  /** Rooms the user has joined, most recent activity first (the hidden inboxes left out). */
   async listRooms (): Promise<RoomRecord[]> {
-    const rooms = await this.components.store.listRooms()
+    const rooms = (await this.components.store.listRooms()).filter(r => r.hidden !== true)
     return rooms.sort((a, b) => Math.max(b.lastActivity, b.joinedAt) - Math.max(a.lastActivity, a.joinedAt))
   }
 
@@ -131,6 +135,7 @@ export class Client extends Emitter<ClientEvents> {
       this.emit('message', message)
       void this.announceRooms()
     })
+    room.on('contact', signal => { void this.contacts.receive(id, signal) })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     await this.announceRooms()

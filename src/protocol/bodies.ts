@@ -33,7 +33,11 @@ export const Kind = {
   /** The author is typing (or stopped); ephemeral, chained. */
   Typing: 11,
   /** How far the author has read, per author; ephemeral, chained. */
-  Receipt: 12
+  Receipt: 12,
+  /** A contact request, sealed to the one person it asks (contact-bodies.ts); ephemeral, plain. */
+  ContactRequest: 14,
+  /** Accepts or declines a contact request, sealed to the requester; ephemeral, plain. */
+  ContactReply: 15
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]

@@ -15,6 +15,7 @@ import {
   encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
 } from '../protocol/bodies.js'
 import type { RotateEntry } from '../protocol/bodies.js'
+import { decodeSealedContactBody } from '../protocol/contact-bodies.js'
 import {
   MAX_RECEIPT_AUTHORS, decodeDeleteBody, decodeEditBody, decodeReactionBody, decodeReceiptBody, decodeTypingBody,
   encodeDeleteBody, encodeEditBody, encodeReactionBody, encodeReceiptBody, encodeTypingBody
@@ -72,8 +73,18 @@ export interface RoomEvents extends Record<string, unknown> {
   epoch: { number: number, code: RoomCode, removed: string[] }
   /** A rotation left us out: we are no longer a member. */
   removed: { by: string }
+  /** A contact request or reply went by (sealed: it may be for someone else). */
+  contact: ContactSignal
   /** A frame was dropped; for diagnostics and tests. */
   rejected: { error: Error }
+}
+
+/** A signed, still sealed contact request or reply, as received in a room. */
+export interface ContactSignal {
+  readonly kind: number
+  /** The signed author, hex. */
+  readonly author: string
+  readonly body: Uint8Array
 }
 
 export interface RoomInit {
@@ -404,6 +415,15 @@ export class Room extends Emitter<RoomEvents> {
     })
   }
 
+  /**
+   * Publishes a contact request or reply (already sealed to its recipient) in this room.
+   * Ephemeral: resolves with how many peers it reached, 0 when nobody was reachable.
+   */
+  async sendContactSignal (kind: typeof Kind.ContactRequest | typeof Kind.ContactReply, body: Uint8Array): Promise<number> {
+    if (this.removed || this.transport === undefined || this.peers === 0) return 0
+    return await this.sendPlain(this.epochs.current, kind, body).catch(() => 0)
+  }
+
   /** Removes a member: a rotation that leaves them out. */
   async removeMember (key: string): Promise<void> {
     await this.rotate([key])
@@ -453,6 +473,12 @@ export class Room extends Emitter<RoomEvents> {
         return 'accept'
       case Kind.SyncData:
         await this.sync.onData(message.body)
+        return 'accept'
+      case Kind.ContactRequest:
+      case Kind.ContactReply:
+        decodeSealedContactBody(message.body) // the shape any member can check before passing it on
+        if (!this.freshEphemeral(message, author)) return 'ignore'
+        this.emit('contact', { kind: message.kind, author, body: message.body })
         return 'accept'
       default:
         if (isChainedKind(message.kind)) return 'reject' // content must travel on a sender chain

@@ -23,6 +23,10 @@ export interface RoomRecord {
   lastRead?: number
   /** The user silenced the room: no notifications, not counted in the unread total. */
   muted?: boolean
+  /** A direct room: the other person's public key, hex (its code comes from both keys). */
+  direct?: string
+  /** Kept out of the room list (the inbox where contact requests arrive). */
+  hidden?: boolean
 }
 
 /**

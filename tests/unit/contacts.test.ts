@@ -1,0 +1,250 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { bytesToHex } from '../../src/bytes.js'
+import { Client } from '../../src/client/client.js'
+import { contactLink, parseContactLink } from '../../src/contacts/contact-link.js'
+import type { ContactSignal, Room } from '../../src/room/room.js'
+import { directRoomCode, safetyCode } from '../../src/contacts/direct-code.js'
+import { createIdentity } from '../../src/identity/identity.js'
+import { MemoryNetwork } from '../../src/net/memory-network.js'
+import { Kind } from '../../src/protocol/bodies.js'
+import {
+  decodeContactReply, decodeContactRequest, decodeSealedContactBody, encodeContactReply, encodeContactRequest
+} from '../../src/protocol/contact-bodies.js'
+import { roomIdOf } from '../../src/crypto/room-keys.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
+import { catchError } from './catch-error.js'
+import { waitFor } from './room-harness.js'
+
+const id16 = new Uint8Array(16).fill(7)
+
+describe('direct room codes', () => {
+  it('are the same on both sides and different for a third key', () => {
+    const a = createIdentity()
+    const b = createIdentity()
+    const c = createIdentity()
+    const ab = directRoomCode(a.secretKey, a.publicKey, b.publicKey)
+    const ba = directRoomCode(b.secretKey, b.publicKey, a.publicKey)
+    expect(ab.display).toBe(ba.display)
+    expect(directRoomCode(c.secretKey, c.publicKey, a.publicKey).display).not.toBe(ab.display)
+    expect(directRoomCode(c.secretKey, c.publicKey, b.publicKey).display).not.toBe(ab.display)
+    expect(directRoomCode(a.secretKey, a.publicKey, c.publicKey).display).not.toBe(ab.display)
+  })
+
+  it('cannot be derived from the two public keys alone: a third secret key gives another code', () => {
+    const a = createIdentity()
+    const b = createIdentity()
+    const impostor = createIdentity()
+    // Someone who knows both public keys but holds neither secret key, claiming to be `a`.
+    const guess = directRoomCode(impostor.secretKey, a.publicKey, b.publicKey)
+    expect(guess.display).not.toBe(directRoomCode(b.secretKey, b.publicKey, a.publicKey).display)
+  })
+
+  it('refuses a direct room with oneself', () => {
+    const a = createIdentity()
+    expect(catchError(() => directRoomCode(a.secretKey, a.publicKey, a.publicKey))).toBeInstanceOf(RangeError)
+  })
+})
+
+describe('safety codes', () => {
+  it('are sixty digits in groups of five, the same for both people, and change with either key', () => {
+    const a = createIdentity().publicKey
+    const b = createIdentity().publicKey
+    const code = safetyCode(a, b)
+    expect(code).toMatch(/^(\d{5} ){11}\d{5}$/)
+    expect(safetyCode(b, a)).toBe(code)
+    expect(safetyCode(a, createIdentity().publicKey)).not.toBe(code)
+    expect(safetyCode(createIdentity().publicKey, b)).not.toBe(code)
+  })
+
+  it('reject keys of the wrong length', () => {
+    expect(catchError(() => safetyCode(new Uint8Array(31), new Uint8Array(32)))).toBeInstanceOf(RangeError)
+  })
+})
+
+describe('contact request and reply bodies', () => {
+  it('round-trip', () => {
+    expect(decodeContactRequest(encodeContactRequest({ requestId: id16, name: 'Ada' }))).toEqual({ requestId: id16, name: 'Ada' })
+    expect(decodeContactReply(encodeContactReply({ requestId: id16, decision: 'decline' }))).toEqual({ requestId: id16, decision: 'decline' })
+    expect(decodeContactReply(encodeContactReply({ requestId: id16, decision: 'accept' })).decision).toBe('accept')
+  })
+
+  it('reject bad input with a named error', () => {
+    const request = encodeContactRequest({ requestId: id16, name: 'Ada' })
+    expect(catchError(() => decodeContactRequest(request.subarray(0, 10))).name).toBe('MalformedError')
+    expect(catchError(() => decodeContactRequest(Uint8Array.of(2, ...request.subarray(1)))).name).toBe('UnsupportedVersionError')
+    expect(catchError(() => decodeContactRequest(Uint8Array.of(...request, 0x41))).name).toBe('MalformedError')
+    expect(catchError(() => decodeContactRequest(Uint8Array.of(...request.subarray(0, 17), 2, 0xff, 0xfe))).name).toBe('MalformedError')
+    expect(catchError(() => decodeContactRequest(Uint8Array.of(...request.subarray(0, 17), 0))).name).toBe('MalformedError')
+    expect(catchError(() => decodeContactRequest(Uint8Array.of(...request.subarray(0, 17), 1, 0x20))).name).toBe('MalformedError')
+    const reply = encodeContactReply({ requestId: id16, decision: 'accept' })
+    expect(catchError(() => decodeContactReply(Uint8Array.of(...reply.subarray(0, 17), 3))).name).toBe('MalformedError')
+    expect(catchError(() => decodeContactReply(Uint8Array.of(...reply, 1))).name).toBe('MalformedError')
+    expect(catchError(() => decodeSealedContactBody(new Uint8Array(40))).name).toBe('MalformedError')
+    expect(catchError(() => decodeSealedContactBody(new Uint8Array(32 + 200))).name).toBe('TooLargeError')
+    expect(catchError(() => encodeContactRequest({ requestId: new Uint8Array(3), name: 'Ada' }))).toBeInstanceOf(RangeError)
+    expect(catchError(() => encodeContactRequest({ requestId: id16, name: 'x'.repeat(65) }))).toBeInstanceOf(RangeError)
+  })
+})
+
+describe('contact links', () => {
+  it('round-trip through a URL fragment, with any name', () => {
+    const card = { key: bytesToHex(createIdentity().publicKey), inbox: 'ABCDEFGHJKMNPQRSTVWXYZ0123', name: 'Zoë #1 & co.' }
+    const link = contactLink('https://chat.example/#room=old', card)
+    expect(link.startsWith('https://chat.example/#contact=1.')).toBe(true)
+    expect(parseContactLink(link)).toEqual(card)
+  })
+
+  it('reject links that are not contact links, or carry a bad key, inbox or name', () => {
+    const key = 'a'.repeat(64)
+    const inbox = 'ABCDEFGHJKMNPQRSTVWXYZ0123'
+    for (const bad of ['', '#room=abc', `2.${key}.${inbox}.Ada`, `1.${key.slice(1)}.${inbox}.Ada`, `1.${key}.SHORT.Ada`,
+      `1.${key}.${inbox}.`, `1.${key}.${inbox}.%E0%A4%A`, `1.${key}.${inbox}.${'x'.repeat(70)}`]) {
+      expect(catchError(() => parseContactLink(bad)).name, bad).toBe('MalformedError')
+    }
+  })
+})
+
+describe('contacts between clients', () => {
+  let clients: Client[] = []
+
+  afterEach(async () => {
+    for (const c of clients) await c.close()
+    clients = []
+  })
+
+  async function person (network: MemoryNetwork, name: string): Promise<Client> {
+    const client = await Client.open({ store: new MemoryStore() })
+    await client.setDisplayName(name)
+    client.attachTransport(network.createTransport())
+    await client.contacts.start()
+    clients.push(client)
+    return client
+  }
+
+  async function stateOf (client: Client, other: Client): Promise<string | undefined> {
+    return (await client.contacts.get(bytesToHex(other.identity.publicKey)))?.state
+  }
+
+  it('a request through a contact link, accepted, opens a direct room both can write in', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const ben = await person(network, 'Ben')
+    const requests: string[] = []
+    ben.contacts.on('request', c => { requests.push(c.name) })
+    const link = contactLink('https://x/', await ben.contacts.card())
+    await ada.contacts.request(parseContactLink(link))
+    await waitFor(() => requests.length > 0, 'request arrives')
+    expect(requests).toEqual(['Ada'])
+    expect(await stateOf(ada, ben)).toBe('requested')
+    expect(await stateOf(ben, ada)).toBe('incoming')
+    // The inbox stays out of the room list; the pending direct room is in it.
+    const adaKey = bytesToHex(ada.identity.publicKey)
+    const benKey = bytesToHex(ben.identity.publicKey)
+    expect((await ben.listRooms()).map(r => r.direct)).toEqual([])
+    expect((await ada.listRooms()).map(r => r.direct)).toEqual([benKey])
+
+    await ben.contacts.accept(adaKey)
+    await waitFor(async () => await stateOf(ada, ben) === 'accepted', 'acceptance arrives')
+    expect(await stateOf(ben, ada)).toBe('accepted')
+    const adaRoom = await ada.contacts.openDirect(benKey)
+    const benRoom = await ben.contacts.openDirect(adaKey)
+    expect(adaRoom.id).toBe(benRoom.id)
+    expect((await ben.listRooms()).map(r => r.direct)).toEqual([adaKey])
+    // Ada no longer sits in Ben's inbox.
+    expect((await ada.contacts.all())[0].via).toBe(await ben.contacts.inboxRoomId())
+    await waitFor(() => adaRoom.peerCount === 1, 'Ada stays only in the direct room with Ben')
+
+    await waitFor(async () => {
+      await adaRoom.send('hello Ben').catch(() => {})
+      return (await benRoom.history()).some(m => m.text === 'hello Ben')
+    }, 'Ada to Ben')
+    await benRoom.send('hello Ada')
+    await waitFor(async () => (await adaRoom.history()).some(m => m.text === 'hello Ada'), 'Ben to Ada')
+  })
+
+  it('a declined request tells the requester, and the same request is not asked again', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const ben = await person(network, 'Ben')
+    await ada.contacts.request(await ben.contacts.card())
+    await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
+    await ben.contacts.decline(bytesToHex(ada.identity.publicKey))
+    await waitFor(async () => await stateOf(ada, ben) === 'declined', 'refusal arrives')
+    expect(await stateOf(ben, ada)).toBe('declined')
+  })
+
+  it('a request from a room member reaches them in that room, and only them', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const ben = await person(network, 'Ben')
+    const cleo = await person(network, 'Cleo')
+    const room = await ada.createRoom()
+    await ben.joinRoom(room.code.display)
+    await cleo.joinRoom(room.code.display)
+    await waitFor(() => room.peerCount === 2, 'room connected')
+    await ada.contacts.request({ key: bytesToHex(ben.identity.publicKey), name: 'Ben' }, room.id)
+    await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
+    expect(await cleo.contacts.all()).toEqual([])
+    expect((await ben.contacts.all())[0].via).toBe(room.id)
+  })
+
+  it('ignores requests from a blocked key, and warns about a name that belongs to another contact', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const ben = await person(network, 'Ben')
+    const mallory = await person(network, 'Mallory')
+    const benKey = bytesToHex(ben.identity.publicKey)
+    const signals: ContactSignal[] = []
+    const inbox = await ben.openRoom(await ben.contacts.inboxRoomId()) as Room
+    inbox.on('contact', s => { signals.push(s) })
+
+    await ben.contacts.block(bytesToHex(mallory.identity.publicKey), 'Mallory')
+    await mallory.contacts.request(await ben.contacts.card())
+    await waitFor(() => signals.length > 0, 'the request reaches the inbox')
+    expect(await ben.contacts.receive(inbox.id, signals[0])).toBe('blocked')
+    expect(await stateOf(ben, mallory)).toBe('none')
+    expect((await ben.contacts.blockedKeys()).has(bytesToHex(mallory.identity.publicKey))).toBe(true)
+
+    // Ada becomes Ben's contact; then a stranger calling herself "ada" asks: the request is flagged.
+    await ada.contacts.request(await ben.contacts.card())
+    await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
+    await ben.contacts.accept(bytesToHex(ada.identity.publicKey))
+    const fake = await person(network, 'ada')
+    await fake.contacts.request({ key: benKey, name: 'Ben', inbox: (await ben.contacts.card()).inbox })
+    await waitFor(async () => await stateOf(ben, fake) === 'incoming', 'fake request arrives')
+    expect((await ben.contacts.get(bytesToHex(fake.identity.publicKey)))?.lookalikeOf).toBe(bytesToHex(ada.identity.publicKey))
+
+    await ben.contacts.unblock(bytesToHex(mallory.identity.publicKey))
+    expect(await ben.contacts.blockedKeys()).toEqual(new Set())
+  })
+
+  it('rejects a request re-signed by someone else, and an unasked acceptance', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const ben = await person(network, 'Ben')
+    const mallory = await person(network, 'Mallory')
+    const signals: ContactSignal[] = []
+    const inbox = await ben.openRoom(await ben.contacts.inboxRoomId()) as Room
+    inbox.on('contact', s => { signals.push(s) })
+    await ada.contacts.request(await ben.contacts.card())
+    await waitFor(() => signals.length > 0, 'the request reaches the inbox')
+    const forged = { ...signals[0], author: bytesToHex(mallory.identity.publicKey) }
+    expect(await ben.contacts.receive(inbox.id, forged)).toBe('not-for-us')
+    expect(await ben.contacts.receive(inbox.id, { ...signals[0], body: signals[0].body.map((b, i) => i === 40 ? b ^ 1 : b) })).toBe('not-for-us')
+    expect(await stateOf(ben, mallory)).toBeUndefined()
+
+    // An acceptance nobody asked for changes nothing.
+    const direct = await mallory.joinRoom(directRoomCode(mallory.identity.secretKey, mallory.identity.publicKey, ben.identity.publicKey).display)
+    const benDirect = await ben.joinRoom(direct.code.display)
+    const seen: ContactSignal[] = []
+    benDirect.on('contact', s => { seen.push(s) })
+    expect(benDirect.id).toBe(roomIdOf(directRoomCode(ben.identity.secretKey, ben.identity.publicKey, mallory.identity.publicKey)))
+    await waitFor(() => direct.peerCount === 1, 'connected')
+    await (mallory.contacts as unknown as { reply: (c: object, d: string) => Promise<void> })
+      .reply({ key: bytesToHex(ben.identity.publicKey), requestId: bytesToHex(id16), directRoom: direct.id }, 'accept')
+    await waitFor(() => seen.length > 0, 'the acceptance arrives')
+    expect(await ben.contacts.receive(benDirect.id, seen[0])).toBe('unsolicited')
+    expect(await stateOf(ben, mallory)).toBeUndefined()
+    expect(seen[0].kind).toBe(Kind.ContactReply)
+  })
+})
