@@ -1,6 +1,7 @@
 /**
  * Hash routes: `#/` home (on a phone, the room list), `#/new` new or join a room, `#/profile` the
- * user's profile, `#/room/<id>` a room, `#join=<code>` an invitation. The code lives in
+ * user's profile, `#/room/<id>` a room, `#join=<code>` an invitation, `#/contacts` the contacts,
+ * `#contact=<card>` someone's contact link. The code lives in
  * the fragment, which browsers never send to the server.
  */
 import { signal } from '@preact/signals'
@@ -10,6 +11,7 @@ export type Route =
   | { name: 'room', id: string }
   | { name: 'new' }
   | { name: 'profile' }
+  | { name: 'contacts', card: string | null }
 
 export const route = signal<Route>(parse(location.hash))
 
@@ -28,6 +30,8 @@ export function parse (hash: string): Route {
   if (room !== null) return { name: 'room', id: room[1] }
   if (hash === '#/new') return { name: 'new' }
   if (hash === '#/profile') return { name: 'profile' }
+  if (hash === '#/contacts') return { name: 'contacts', card: null }
+  if (hash.startsWith('#contact=')) return { name: 'contacts', card: hash.slice(1) }
   return { name: 'home', invitedCode: null }
 }
 

@@ -4,7 +4,6 @@
  */
 import { batch, computed, effect, signal } from '@preact/signals'
 import { Client } from '../../src/client/client.js'
-import { roomTitle } from '../../src/room/room.js'
 import type { MemberView, Room } from '../../src/room/room.js'
 import type { MessageRecord, RoomRecord, Store } from '../../src/store/store.js'
 import { compareMessages } from '../../src/store/store.js'
@@ -16,6 +15,7 @@ import { countUnread, isUnread, titleWithUnread, unreadTotal } from './unread.js
 import type { RoomSummary } from './unread.js'
 import { notificationsAllowed, notificationsUndecided, showNotification } from './notify.js'
 import { navigate } from './router.js'
+import { blockedKeys, refreshOwnLink, roomLabel, startContacts } from './contacts-state.js'
 
 export type NetworkState = 'starting' | 'connecting' | 'online' | 'offline'
 
@@ -81,6 +81,7 @@ export async function boot (): Promise<Client> {
   })
   rooms.value = await opened.listRooms()
   void startAllRooms(opened)
+  void startContacts(opened)
   return opened
 }
 
@@ -88,6 +89,7 @@ export async function setDisplayName (name: string): Promise<void> {
   const c = requireClient()
   await c.setDisplayName(name)
   displayName.value = c.displayName
+  void refreshOwnLink()
 }
 
 export async function createRoom (): Promise<Room> {
@@ -282,6 +284,7 @@ function roomInView (roomId: string): boolean {
 }
 
 function onAnyMessage (message: MessageRecord): void {
+  if (blockedKeys.value.has(message.author)) return // hidden: no preview, no unread, no notification
   const before = summaries.value[message.roomId]
   const record = rooms.value.find(r => r.id === message.roomId)
   const seen = roomInView(message.roomId)
@@ -293,7 +296,7 @@ function onAnyMessage (message: MessageRecord): void {
   if (seen) markRead(message.roomId)
   if (unread && document.visibilityState === 'hidden' && record?.muted !== true &&
     Date.now() - message.timestamp < NOTIFY_MAX_AGE_MS) {
-    const title = `${roomTitle(record ?? { secret: '?????' })} · ${message.name}`
+    const title = `${roomLabel(record ?? { secret: '?????' })} · ${message.name}`
     showNotification(title, message.text, message.roomId, () => {
       navigate({ name: 'room', id: message.roomId })
     })

@@ -3,6 +3,7 @@ import { activeRoom, closeRoom, notice, openRoom, rooms } from '../state.js'
 import { navigate, route } from '../router.js'
 import { Home } from './Home.js'
 import { Profile } from './Profile.js'
+import { Contacts } from './Contacts.js'
 import { Sidebar } from './Sidebar.js'
 import { RoomView } from './RoomView.js'
 import { StorageFaultNotice } from './StorageStatus.js'
@@ -33,6 +34,8 @@ export function App () {
           ? (room !== null && room.id === current.id ? <RoomView room={room} /> : <p class='boot'>Opening room…</p>)
           : current.name === 'profile'
             ? <><BackToRooms /><Profile /></>
+            : current.name === 'contacts'
+              ? <><BackToRooms /><Contacts card={current.card} /></>
             : current.name === 'new'
               ? <><BackToRooms /><Home invitedCode={null} /></>
               : <Home invitedCode={current.invitedCode} key={current.invitedCode ?? ''} />}

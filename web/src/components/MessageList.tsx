@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { activeRoom, editing, focusedMessage, noteRead, seenBy, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
 import { formatFull, formatTime } from '../format.js'
+import { blockedKeys } from '../contacts-state.js'
 import { listEntries } from '../days.js'
 import { Avatar } from './Avatar.js'
 import { MessageText } from './MessageText.js'
@@ -21,7 +22,8 @@ export function MessageList () {
   /** Scroll height before an older page came in, to keep the view still when it lands above. */
   const heightBeforeOlder = useRef<number | null>(null)
   const self = selfKey.value
-  const items = messages.value
+  const blocked = blockedKeys.value
+  const items = blocked.size === 0 ? messages.value : messages.value.filter(m => !blocked.has(m.author))
   const entries = listEntries(items, { self, lastRead: readMarker.value })
   const lastMine = [...items].reverse().find(m => m.author === self)
   const focus = focusedMessage.value

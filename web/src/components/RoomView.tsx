@@ -14,6 +14,8 @@ import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
 import { TypingIndicator } from './TypingIndicator.js'
 import { MessageList } from './MessageList.js'
+import { DirectBanner, MemberContactActions } from './ContactBits.js'
+import { roomLabel } from '../contacts-state.js'
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -21,6 +23,9 @@ export function RoomView ({ room }: { room: Room }) {
   const [leaving, setLeaving] = useState(false)
   const record = rooms.value.find(r => r.id === room.id)
   const muted = record?.muted === true
+  // A direct room's code comes from the two keys: nothing to invite with, nobody to remove.
+  const direct = record?.direct !== undefined
+  const title = record !== undefined ? roomLabel(record) : room.title
   const act = async (what: () => Promise<void>): Promise<void> => {
     setBusy(true)
     try { await what() } finally { setBusy(false) }
@@ -41,7 +46,7 @@ export function RoomView ({ room }: { room: Room }) {
         <button type='button' class='back' aria-label='Back to rooms' onClick={() => { navigate({ name: 'home', invitedCode: null }) }}>‹</button>
         {record !== undefined && <RoomAvatar room={record} size={36} />}
         <div class='room-heading'>
-          <h1 id='room-title'>{room.title}</h1>
+          <h1 id='room-title'>{title}</h1>
           <p class='status' role='status'>{statusLine(online)}</p>
         </div>
         <div class='room-actions'>
@@ -54,7 +59,7 @@ export function RoomView ({ room }: { room: Room }) {
         </div>
       </header>
       {leaving && (
-        <LeaveDialog title={room.title} onClose={() => { setLeaving(false) }}
+        <LeaveDialog title={title} onClose={() => { setLeaving(false) }}
           onLeave={async deleteHistory => { await leaveRoom(room.id, deleteHistory) }} />
       )}
       {notificationPrompt.value && (
@@ -64,6 +69,7 @@ export function RoomView ({ room }: { room: Room }) {
           <button type='button' class='subtle' onClick={dismissNotificationPrompt}>Not now</button>
         </div>
       )}
+      {record !== undefined && direct && <DirectBanner record={record} />}
       {removedFromRoom.value && (
         <p class='notice' role='alert'>You were removed from this room. You can still read what you have, but nothing new reaches you.</p>
       )}
@@ -74,13 +80,13 @@ export function RoomView ({ room }: { room: Room }) {
           {!removedFromRoom.value && <Composer />}
         </div>
         <aside class='room-info' aria-label='Room details'>
-          <details open={messages.value.length === 0 || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
+          {!direct && <details open={messages.value.length === 0 || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
             <CopyField id='room-code' label='Room code' value={roomCode.value} />
             <CopyField id='share-link' label='Share link' value={shareLink(roomCode.value)} />
             <button type='button' class='subtle' disabled={busy || removedFromRoom.value} onClick={newCode}>Make a new code</button>
-          </details>
+          </details>}
           <h2 class='members-title'>People <span class='count'>{members.value.length}</span></h2>
           <ul class='members' aria-label='People in this room'>
             {members.value.map(m => (
@@ -96,7 +102,8 @@ export function RoomView ({ room }: { room: Room }) {
                 <span class={m.online && (!m.self || network.value === 'online') ? 'presence on' : 'presence'}>
                   {m.online && (!m.self || network.value === 'online') ? 'online' : 'offline'}
                 </span>
-                {!m.self && !removedFromRoom.value && (
+                {!direct && <MemberContactActions member={m} room={room} />}
+                {!m.self && !removedFromRoom.value && !direct && (
                   <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
                     onClick={() => { remove(m.key, m.name) }}>×</button>
                 )}

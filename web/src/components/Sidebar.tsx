@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { roomTitle } from '../../../src/room/room.js'
+import { incomingRequests, roomLabel } from '../contacts-state.js'
 import type { MessageRecord, RoomRecord } from '../../../src/store/store.js'
 import { activeRoom, displayName, network, revealMessage, rooms, searchMessages, selfKey, summaries } from '../state.js'
 import type { Route } from '../router.js'
@@ -30,6 +30,12 @@ export function Sidebar ({ current }: { current: Route }) {
         : (
           <>
             <a class='new-room' href='#/new' aria-current={current.name === 'new' ? 'page' : undefined}>+ New or join a room</a>
+            <a class='contacts-link' href='#/contacts' aria-current={current.name === 'contacts' ? 'page' : undefined}>
+              Contacts
+              {incomingRequests.value.length > 0 && (
+                <span class='badge'>{incomingRequests.value.length}<span class='visually-hidden'> contact requests</span></span>
+              )}
+            </a>
             <h2 class='rooms-title'>Rooms</h2>
             <RoomList current={current} />
           </>)}
@@ -57,7 +63,7 @@ function RoomList ({ current }: { current: Route }) {
 }
 
 function RoomItem ({ room, currentId }: { room: RoomRecord, currentId: string | null }) {
-  const title = roomTitle(room)
+  const title = roomLabel(room)
   const summary = summaries.value[room.id]
   const last = summary?.last
   const unread = summary?.unread ?? 0
@@ -94,7 +100,8 @@ function RoomItem ({ room, currentId }: { room: RoomRecord, currentId: string | 
 }
 
 /** A room's picture: the first letters of its code on a colour of its own. */
-export function RoomAvatar ({ room, size = 40 }: { room: Pick<RoomRecord, 'id' | 'secret'>, size?: number }) {
+export function RoomAvatar ({ room, size = 40 }: { room: Pick<RoomRecord, 'id' | 'secret' | 'direct'>, size?: number }) {
+  if (room.direct !== undefined) return <Avatar name={roomLabel(room)} personKey={room.direct} size={size} />
   const hue = parseInt(room.id.slice(0, 4), 16) % 360
   return (
     <span class='avatar room-avatar' aria-hidden='true'
@@ -122,7 +129,7 @@ function SearchResults ({ query }: { query: string }) {
     return () => { clearTimeout(timer) }
   }, [query, roomId, rooms.value])
 
-  const titles = new Map(rooms.value.map(r => [r.id, roomTitle(r)]))
+  const titles = new Map(rooms.value.map(r => [r.id, roomLabel(r)]))
   return (
     <div class='search-results'>
       {room !== null && (

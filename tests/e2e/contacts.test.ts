@@ -1,0 +1,96 @@
+/**
+ * End to end: two isolated Chromium contexts, through the UI only. A member of a shared room
+ * asks another to be a contact, the request is accepted, and the two write in their direct room.
+ */
+import { mkdirSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../helpers/browser.js'
+import { startRelayProcess } from '../helpers/relay-process.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+
+const SHOTS = 'test-results/screenshots'
+
+describe('contacts and direct messages in Chromium', () => {
+  let relay: RelayProcess
+  let browser: Browser
+  let alice: BrowserContext
+  let bob: BrowserContext
+  let pa: Page
+  let pb: Page
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    relay = await startRelayProcess()
+    browser = await launchBrowser()
+    alice = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    pa = await alice.newPage()
+    pb = await bob.newPage()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await relay?.stop()
+  })
+
+  it('a request from a shared room member, accepted, opens a direct conversation both can write in', async () => {
+    await pa.goto(relay.httpUrl)
+    await pa.getByRole('textbox', { name: 'Display name' }).fill('Alice Martin')
+    await pa.getByRole('button', { name: 'Create room' }).click()
+    const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
+
+    await pb.goto(link)
+    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
+    await pb.getByRole('button', { name: 'Join' }).click()
+    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+
+    const people = pa.getByRole('list', { name: 'People in this room' })
+    await people.getByText('Bob').waitFor({ timeout: 30_000 })
+    await people.getByRole('button', { name: 'Add Bob as a contact' }).click()
+    await people.getByText('request sent').waitFor()
+    // Alice's side of the direct room is there at once, waiting for Bob.
+    const aliceRooms = pa.getByRole('navigation', { name: 'Your rooms' })
+    await aliceRooms.getByRole('link', { name: /^Bob/ }).waitFor()
+
+    await pb.goto(`${relay.httpUrl}#/contacts`)
+    const request = pb.getByRole('listitem').filter({ hasText: 'wants to be your contact' })
+    await request.getByText('Alice Martin').waitFor({ timeout: 30_000 })
+    await pb.screenshot({ path: `${SHOTS}/contact-request-phone.png` })
+    await request.getByRole('button', { name: 'Accept' }).click()
+    await pb.getByRole('heading', { name: 'Alice Martin', level: 1 }).waitFor({ timeout: 15_000 })
+    // A direct room has nothing to invite with and nobody to remove.
+    expect(await pb.getByRole('textbox', { name: 'Share link' }).count()).toBe(0)
+    await pb.getByRole('textbox', { name: 'Message' }).fill('Hi Alice, just us here')
+    await pb.keyboard.press('Enter')
+
+    await aliceRooms.getByRole('link', { name: /^Bob/ }).click()
+    await pa.getByRole('heading', { name: 'Bob', level: 1 }).waitFor()
+    await pa.getByRole('log').getByText('Hi Alice, just us here').waitFor({ timeout: 30_000 })
+    await expect.poll(async () => await pa.getByRole('status').filter({ hasText: 'Waiting for Bob' }).count()).toBe(0)
+    await pa.getByRole('textbox', { name: 'Message' }).fill('Hello Bob, privately')
+    await pa.keyboard.press('Enter')
+    await pb.getByRole('log').getByText('Hello Bob, privately').waitFor({ timeout: 30_000 })
+    expect(await pa.getByRole('textbox', { name: 'Share link' }).count()).toBe(0)
+    await pa.screenshot({ path: `${SHOTS}/direct-room-desktop.png` })
+    await pb.screenshot({ path: `${SHOTS}/direct-room-phone.png` })
+  }, 120_000)
+
+  it('shows the same safety code on both sides, and marks the contact verified', async () => {
+    await pa.goto(`${relay.httpUrl}#/contacts`)
+    await pb.goto(`${relay.httpUrl}#/contacts`)
+    const codeOn = async (page: Page, name: string): Promise<string> => {
+      const item = page.getByRole('listitem').filter({ hasText: name })
+      await item.getByText('Verify safety code').click()
+      return (await item.locator('.safety-code').textContent()) ?? ''
+    }
+    const aliceCode = await codeOn(pa, 'Bob')
+    const bobCode = await codeOn(pb, 'Alice Martin')
+    expect(aliceCode).toMatch(/^(\d{5} ){11}\d{5}$/)
+    expect(bobCode).toBe(aliceCode)
+    await pa.getByRole('checkbox', { name: /The codes match/ }).check()
+    await pa.getByText('✓ verified').waitFor()
+    await pa.screenshot({ path: `${SHOTS}/contacts-desktop.png` })
+    await pb.screenshot({ path: `${SHOTS}/contacts-phone.png` })
+  })
+})

@@ -1,0 +1,102 @@
+/**
+ * Contacts in the app: the list, requests, blocked keys, and the actions on them, as signals.
+ * Started from `boot` with the client; only this file talks to the client's contacts.
+ */
+import { computed, signal } from '@preact/signals'
+import type { Client } from '../../src/client/client.js'
+import { contactLink, parseContactLink } from '../../src/contacts/contact-link.js'
+import type { ContactCard } from '../../src/contacts/contact-link.js'
+import type { ContactRecord } from '../../src/contacts/contacts.js'
+import { roomTitle } from '../../src/room/room.js'
+import type { Room } from '../../src/room/room.js'
+import type { RoomRecord } from '../../src/store/store.js'
+
+export const contacts = signal<ContactRecord[]>([])
+/** The user's own contact link (empty until the inbox is ready). */
+export const ownContactLink = signal('')
+/** Keys whose messages are hidden everywhere. */
+export const blockedKeys = computed(() => new Set(contacts.value.filter(c => c.blocked).map(c => c.key)))
+/** Requests waiting for the user's answer (blocked senders left out). */
+export const incomingRequests = computed(() => contacts.value.filter(c => c.state === 'incoming' && !c.blocked))
+
+let owner: Client | null = null
+
+/** Loads the contacts and joins the inbox; called once the client is open. */
+export async function startContacts (client: Client): Promise<void> {
+  owner = client
+  client.contacts.on('contacts', list => { contacts.value = list })
+  contacts.value = await client.contacts.all()
+  await client.contacts.start()
+  await refreshOwnLink()
+}
+
+/** Rebuilds the contact link (the name in it changes with the display name). */
+export async function refreshOwnLink (): Promise<void> {
+  const c = owner
+  if (c === null || c.displayName === '') return
+  ownContactLink.value = contactLink(`${location.origin}/`, await c.contacts.card())
+}
+
+/** A contact by key, if known. */
+export function contactOf (key: string): ContactRecord | undefined {
+  return contacts.value.find(c => c.key === key)
+}
+
+/** What a room is called in lists and headers: the contact's name for a direct room. */
+export function roomLabel (record: Pick<RoomRecord, 'secret' | 'direct'>): string {
+  if (record.direct === undefined) return roomTitle(record)
+  return contactOf(record.direct)?.name ?? `${record.direct.slice(0, 8)}…`
+}
+
+/** The known contact whose name `name` uses while `key` is not theirs: a likely impersonation. */
+export function lookalikeOf (name: string, key: string): ContactRecord | undefined {
+  const wanted = name.trim().toLowerCase()
+  return contacts.value.find(c => c.key !== key && c.state === 'accepted' && c.name.trim().toLowerCase() === wanted)
+}
+
+/** @throws MalformedError for a link that is not a contact link */
+export function readContactLink (text: string): ContactCard {
+  return parseContactLink(text)
+}
+
+export async function requestContact (card: { key: string, name: string, inbox?: string }, viaRoom?: string): Promise<ContactRecord> {
+  return await requireOwner().contacts.request(card, viaRoom)
+}
+
+export async function acceptContact (key: string): Promise<void> {
+  await requireOwner().contacts.accept(key)
+}
+
+export async function declineContact (key: string): Promise<void> {
+  await requireOwner().contacts.decline(key)
+}
+
+export async function blockKey (key: string, name: string): Promise<void> {
+  await requireOwner().contacts.block(key, name)
+}
+
+export async function unblockKey (key: string): Promise<void> {
+  await requireOwner().contacts.unblock(key)
+}
+
+export async function setVerified (key: string, verified: boolean): Promise<void> {
+  await requireOwner().contacts.setVerified(key, verified)
+}
+
+export async function forgetContact (key: string): Promise<void> {
+  await requireOwner().contacts.forget(key)
+}
+
+export function safetyCodeWith (key: string): string {
+  return requireOwner().contacts.safetyCode(key)
+}
+
+/** Opens (joining if needed) the direct room with a contact. */
+export async function openDirect (key: string): Promise<Room> {
+  return await requireOwner().contacts.openDirect(key)
+}
+
+function requireOwner (): Client {
+  if (owner === null) throw new Error('The app is still starting')
+  return owner
+}
