@@ -13,7 +13,8 @@ import {
 import { roomIdOf } from '../../src/crypto/room-keys.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import { catchError } from './catch-error.js'
-import { waitFor } from './room-harness.js'
+import { plainFrame, waitFor } from './room-harness.js'
+import { signMessage } from '../../src/protocol/envelope.js'
 
 const id16 = new Uint8Array(16).fill(7)
 
@@ -246,5 +247,19 @@ describe('contacts between clients', () => {
     expect(await ben.contacts.receive(benDirect.id, seen[0])).toBe('unsolicited')
     expect(await stateOf(ben, mallory)).toBeUndefined()
     expect(seen[0].kind).toBe(Kind.ContactReply)
+  })
+
+  it('a room rejects a contact note of the wrong shape before passing it on', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const room = await ada.createRoom()
+    const stranger = createIdentity()
+    const signals: ContactSignal[] = []
+    room.on('contact', s => { signals.push(s) })
+    for (const body of [new Uint8Array(10), new Uint8Array(32 + 300)]) {
+      const signed = await signMessage(stranger, room.epoch.epochId, { kind: Kind.ContactRequest, seq: 0, timestamp: Date.now(), body })
+      expect(await room.receive(plainFrame(room.epoch, signed))).toBe('reject')
+    }
+    expect(signals).toEqual([])
   })
 })
