@@ -34,13 +34,14 @@ export class KeyBook {
   }
 
   /**
-   * Whether our chain of `epoch` has to go (again) to `member` at `prekey`. A share can be lost
-   * like any message, and a member who cannot read us says so by announcing itself again; so a
-   * share is repeated when asked, but not more than once every RESHARE_AFTER_MS.
+   * Whether our chain of `epoch` has to go (again) to `member` at `prekey`: once per prekey, and
+   * again when they ask. A share can be lost like any message, and a member who cannot read a
+   * frame says so (`asked`); the share is then repeated, but not more than once every
+   * RESHARE_AFTER_MS. Repeating it unasked would cost an X25519 seal per member per heartbeat.
    */
-  needsShare (epoch: Epoch, member: Uint8Array, prekey: Uint8Array): boolean {
+  needsShare (epoch: Epoch, member: Uint8Array, prekey: Uint8Array, asked: boolean): boolean {
     const at = this.shared.get(`${epoch.tagHex}/${bytesToHex(member)}/${bytesToHex(prekey)}`)
-    return at === undefined || this.now() - at >= RESHARE_AFTER_MS
+    return at === undefined || (asked && this.now() - at >= RESHARE_AFTER_MS)
   }
 
   /** Seals our chain state, from its next message on, to each member's prekey. */
