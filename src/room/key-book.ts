@@ -18,13 +18,22 @@ const MAX_RECEIVER_CHAINS = 1_024
 const RESHARE_AFTER_MS = 5_000
 
 export class KeyBook {
-  readonly prekey = createPrekey()
+  private ownPrekey: ReturnType<typeof createPrekey> | undefined
   private readonly own = new Map<string, SenderChain>()
   private readonly receivers = new Map<string, ReceiverChain>()
   /** `${epochTag}/${member}/${prekey}` -> when we last shared our chain with it. */
   private readonly shared = new Map<string, number>()
 
   constructor (private readonly self: Uint8Array, private readonly now: () => number = Date.now) {}
+
+  /**
+   * Our X25519 prekey for this session, made on first use: a room opened only to show its
+   * history never needs it, and the first curve operation on a page is slow (cold JIT).
+   */
+  get prekey (): ReturnType<typeof createPrekey> {
+    this.ownPrekey ??= createPrekey()
+    return this.ownPrekey
+  }
 
   /** Our sending chain in an epoch, made on first use. */
   ownChain (epoch: Epoch): SenderChain {

@@ -137,7 +137,7 @@ export class Room extends Emitter<RoomEvents> {
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
     this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
-    this.keys = new KeyBook(components.identity.publicKey, this.now)
+    const keys = this.keys = new KeyBook(components.identity.publicKey, this.now)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
     this.activity = new RoomActivity(this.now, {
@@ -148,7 +148,7 @@ export class Room extends Emitter<RoomEvents> {
       store: components.store,
       roomId: this.id,
       self: components.identity.publicKey,
-      prekey: this.keys.prekey,
+      prekey: () => keys.prekey,
       knownAuthors: () => [this.self, ...this.memberRecords.keys()].filter((k, i, all) => all.indexOf(k) === i),
       epochById: id => this.epochs.all().find(e => bytesToHex(e.epochId) === id),
       send: async (kind, body) => this.removed ? 0 : await this.sendPlain(this.epochs.current, kind, body),
