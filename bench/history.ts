@@ -41,7 +41,7 @@ export async function buildHistoryPage (webRoot: string): Promise<string> {
 }
 
 /** Watches the page from its first script on; records when the newest message is on screen. */
-function watchScript (latestText: string): string {
+export function watchScript (latestText: string): string {
   return `(() => {
     const latest = ${JSON.stringify(latestText)};
     const check = () => {

@@ -3,7 +3,8 @@
  * network once it is up. Everything works from the store first; the network is attached later
  * (in the browser it is loaded lazily, after history is on screen).
  */
-import { createIdentity, identityFromSecretKey } from '../identity/identity.js'
+import { createIdentity } from '../identity/identity.js'
+import { ed25519PublicKey } from '../crypto/ed25519.js'
 import type { Identity } from '../identity/identity.js'
 import { normaliseName } from '../protocol/bodies.js'
 import type { Transport } from '../net/transport.js'
@@ -63,7 +64,7 @@ export class Client extends Emitter<ClientEvents> {
       identity = createIdentity()
       await components.store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
     } else {
-      identity = identityFromSecretKey(stored.secretKey)
+      identity = { secretKey: stored.secretKey.slice(), publicKey: await ed25519PublicKey(stored.secretKey) }
     }
     const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
     return new Client(components, identity, name)

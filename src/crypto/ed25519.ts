@@ -11,6 +11,8 @@ import { bytesToHex, concatBytes, hexToBytes } from '../bytes.js'
 
 /** DER prefix of a PKCS#8 Ed25519 private key: the 32-byte seed follows it. */
 const PKCS8_PREFIX = hexToBytes('302e020100300506032b657004220420')
+/** RFC 8032's first test public key: importing it tells whether the platform has Ed25519. */
+const PROBE_PUBLIC_KEY = hexToBytes('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')
 const ALGORITHM = { name: 'Ed25519' }
 const MAX_CACHED_KEYS = 1_024
 
@@ -35,6 +37,18 @@ export async function ed25519Sign (message: Uint8Array, secretKey: Uint8Array): 
 }
 
 /** Verifies an Ed25519 signature; malformed keys or signatures count as not verifying. */
+/**
+ * The public key of a secret key (seed). Natively where possible: the pure-JavaScript path
+ * builds its point tables on first use, a noticeable pause when the app opens on a slow device.
+ */
+export async function ed25519PublicKey (secretKey: Uint8Array): Promise<Uint8Array> {
+  const subtle = await nativeEd25519()
+  if (subtle === undefined) return ed25519.getPublicKey(secretKey)
+  const key = await subtle.importKey('pkcs8', buffer(concatBytes(PKCS8_PREFIX, secretKey)), ALGORITHM, true, ['sign'])
+  const { x } = await subtle.exportKey('jwk', key)
+  return fromBase64Url(x!)
+}
+
 export async function ed25519Verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return false
   const subtle = await nativeEd25519()
@@ -59,8 +73,7 @@ async function nativeEd25519 (): Promise<SubtleCrypto | undefined> {
     const subtle = globalThis.crypto?.subtle
     if (subtle === undefined) return undefined // not a secure context
     try {
-      const probe = ed25519.getPublicKey(new Uint8Array(32).fill(1))
-      await subtle.importKey('raw', buffer(probe), ALGORITHM, false, ['verify'])
+      await subtle.importKey('raw', buffer(PROBE_PUBLIC_KEY), ALGORITHM, false, ['verify'])
       return subtle
     } catch {
       return undefined
@@ -81,6 +94,10 @@ async function cached (cache: Map<string, Promise<CryptoKey>>, id: string, make:
 }
 
 /** WebCrypto's types want an ArrayBuffer-backed view; copy only when this one is not. */
+function fromBase64Url (text: string): Uint8Array {
+  return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0))
+}
+
 function buffer (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? bytes as Uint8Array<ArrayBuffer> : new Uint8Array(bytes)
 }

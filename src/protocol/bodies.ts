@@ -64,6 +64,11 @@ export interface PresenceBody {
   readonly online: boolean
   /** The author's X25519 prekey for this session: key shares for them are sealed to it. */
   readonly prekey: Uint8Array
+  /**
+   * The author holds a frame it cannot read yet: members should share their chains again. Without
+   * it, a member shares its chain once per prekey, not on every heartbeat.
+   */
+  readonly wantsKeys?: boolean
 }
 
 /** text body = nameLength(u8) | name | text */
@@ -82,17 +87,24 @@ export function decodeTextBody (bytes: Uint8Array): TextBody {
   return { name, text: decodeUtf8(rest, 'text') }
 }
 
-/** presence body = nameLength(u8) | name | online(u8: 0 or 1) | prekey(32) */
+const PRESENCE_ONLINE = 1
+const PRESENCE_WANTS_KEYS = 2
+
+/** presence body = nameLength(u8) | name | flags(u8: bit 0 online, bit 1 wants keys) | prekey(32) */
 export function encodePresenceBody (body: PresenceBody): Uint8Array {
   const name = encodeName(body.name)
   if (body.prekey.length !== KEY) throw new RangeError(`"prekey" expected ${KEY} bytes, got ${body.prekey.length}`)
-  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(body.online ? 1 : 0), body.prekey)
+  const flags = (body.online ? PRESENCE_ONLINE : 0) | (body.wantsKeys === true ? PRESENCE_WANTS_KEYS : 0)
+  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(flags), body.prekey)
 }
 
 export function decodePresenceBody (bytes: Uint8Array): PresenceBody {
   const [name, rest] = decodeName(bytes)
-  if (rest.length !== 1 + KEY || rest[0] > 1) throw new MalformedError('Presence must end with a flag (0 or 1) and a 32-byte prekey')
-  return { name, online: rest[0] === 1, prekey: rest.slice(1) }
+  const flags = rest[0]
+  if (rest.length !== 1 + KEY || (flags & ~(PRESENCE_ONLINE | PRESENCE_WANTS_KEYS)) !== 0) {
+    throw new MalformedError('Presence must end with a flags byte (bits 0 and 1) and a 32-byte prekey')
+  }
+  return { name, online: (flags & PRESENCE_ONLINE) !== 0, prekey: rest.slice(1), wantsKeys: (flags & PRESENCE_WANTS_KEYS) !== 0 }
 }
 
 /** One member's copy of a sender chain, sealed to their prekey. */

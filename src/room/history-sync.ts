@@ -40,7 +40,8 @@ export interface HistorySyncComponents {
   readonly store: Store
   readonly roomId: string
   readonly self: Uint8Array
-  readonly prekey: { readonly publicKey: Uint8Array, readonly secretKey: Uint8Array }
+  /** Our session prekey (made on first use). */
+  readonly prekey: () => { readonly publicKey: Uint8Array, readonly secretKey: Uint8Array }
   /** Every author (hex) this room has seen, ourselves included. */
   knownAuthors(): string[]
   /** The epoch with this id, if we hold it: only its messages can be checked. */
@@ -103,7 +104,7 @@ export class HistorySync {
       const now = this.components.now()
       if (this.requested.size > 10 * MAX_REQUEST_SEQS) this.requested.clear() // bounded memory
       for (const w of wanted) this.requested.set(`${bytesToHex(w.author)}/${w.seq}`, now)
-      await this.components.send(Kind.SyncRequest, encodeRequest({ target: from, prekey: this.components.prekey.publicKey, wanted }))
+      await this.components.send(Kind.SyncRequest, encodeRequest({ target: from, prekey: this.components.prekey().publicKey, wanted }))
     }
     if (weHaveMore) await this.announce()
   }
@@ -140,8 +141,8 @@ export class HistorySync {
   async onData (body: Uint8Array): Promise<number | undefined> {
     const data = decodeData(body)
     if (bytesToHex(data.recipient) !== bytesToHex(this.components.self) ||
-      bytesToHex(data.prekey) !== bytesToHex(this.components.prekey.publicKey)) return undefined
-    const plaintext = openFrom(this.components.prekey.secretKey, data, dataContext(data.recipient, data.prekey))
+      bytesToHex(data.prekey) !== bytesToHex(this.components.prekey().publicKey)) return undefined
+    const plaintext = openFrom(this.components.prekey().secretKey, data, dataContext(data.recipient, data.prekey))
     let stored = 0
     for (const item of decodeSyncedMessages(plaintext)) {
       const epoch = this.components.epochById(bytesToHex(item.epochId))

@@ -18,13 +18,22 @@ const MAX_RECEIVER_CHAINS = 1_024
 const RESHARE_AFTER_MS = 5_000
 
 export class KeyBook {
-  readonly prekey = createPrekey()
+  private ownPrekey: ReturnType<typeof createPrekey> | undefined
   private readonly own = new Map<string, SenderChain>()
   private readonly receivers = new Map<string, ReceiverChain>()
   /** `${epochTag}/${member}/${prekey}` -> when we last shared our chain with it. */
   private readonly shared = new Map<string, number>()
 
   constructor (private readonly self: Uint8Array, private readonly now: () => number = Date.now) {}
+
+  /**
+   * Our X25519 prekey for this session, made on first use: a room opened only to show its
+   * history never needs it, and the first curve operation on a page is slow (cold JIT).
+   */
+  get prekey (): ReturnType<typeof createPrekey> {
+    this.ownPrekey ??= createPrekey()
+    return this.ownPrekey
+  }
 
   /** Our sending chain in an epoch, made on first use. */
   ownChain (epoch: Epoch): SenderChain {
@@ -34,13 +43,14 @@ export class KeyBook {
   }
 
   /**
-   * Whether our chain of `epoch` has to go (again) to `member` at `prekey`. A share can be lost
-   * like any message, and a member who cannot read us says so by announcing itself again; so a
-   * share is repeated when asked, but not more than once every RESHARE_AFTER_MS.
+   * Whether our chain of `epoch` has to go (again) to `member` at `prekey`: once per prekey, and
+   * again when they ask. A share can be lost like any message, and a member who cannot read a
+   * frame says so (`asked`); the share is then repeated, but not more than once every
+   * RESHARE_AFTER_MS. Repeating it unasked would cost an X25519 seal per member per heartbeat.
    */
-  needsShare (epoch: Epoch, member: Uint8Array, prekey: Uint8Array): boolean {
+  needsShare (epoch: Epoch, member: Uint8Array, prekey: Uint8Array, asked: boolean): boolean {
     const at = this.shared.get(`${epoch.tagHex}/${bytesToHex(member)}/${bytesToHex(prekey)}`)
-    return at === undefined || this.now() - at >= RESHARE_AFTER_MS
+    return at === undefined || (asked && this.now() - at >= RESHARE_AFTER_MS)
   }
 
   /** Seals our chain state, from its next message on, to each member's prekey. */

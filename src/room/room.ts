@@ -139,6 +139,7 @@ export class Room extends Emitter<RoomEvents> {
   private started = false
   private removedAt: number | undefined
   private lastAnnounced = 0
+  private lastAsked = 0
 
   constructor (private readonly components: RoomComponents, record: RoomRecord, init: RoomInit = {}) {
     super()
@@ -147,7 +148,7 @@ export class Room extends Emitter<RoomEvents> {
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
     this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
-    this.keys = new KeyBook(components.identity.publicKey, this.now)
+    const keys = this.keys = new KeyBook(components.identity.publicKey, this.now)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
     this.activity = new RoomActivity(this.now, {
@@ -158,7 +159,7 @@ export class Room extends Emitter<RoomEvents> {
       store: components.store,
       roomId: this.id,
       self: components.identity.publicKey,
-      prekey: this.keys.prekey,
+      prekey: () => keys.prekey,
       knownAuthors: () => [this.self, ...this.memberRecords.keys()].filter((k, i, all) => all.indexOf(k) === i),
       epochById: id => this.epochs.all().find(e => bytesToHex(e.epochId) === id),
       send: async (kind, body) => this.removed ? 0 : await this.sendPlain(this.epochs.current, kind, body),
@@ -489,10 +490,10 @@ export class Room extends Emitter<RoomEvents> {
   private async receiveChained (epoch: Epoch, payload: Payload, author: string, frame: Uint8Array): Promise<Verdict> {
     let chain = this.keys.receiver(epoch, payload.author, payload.chainId)
     if (chain === undefined) {
-      // Its key share may be on its way, or the sender never saw our prekey: announce ourselves
-      // again and hold the verdict for a moment, so the frame is checked, and passed on to the
+      // Its key share may be on its way, or was lost, or the sender never saw our prekey: ask for
+      // keys and hold the verdict for a moment, so the frame is checked, and passed on to the
       // members behind us, as soon as we can read it.
-      this.announceSoon()
+      this.askForKeys()
       chain = await this.chainArrival(epoch, payload.author, payload.chainId)
       if (chain === undefined) {
         this.wait(frame) // still readable later, here, if the share comes
@@ -562,7 +563,7 @@ export class Room extends Emitter<RoomEvents> {
     this.prekeys.set(`${epoch.tagHex}/${author}`, body.prekey)
     this.heard(author, body.name, body.online).catch(err => { this.emit('rejected', { error: err as Error }) })
     if (body.online) {
-      if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey)) this.queueShare(epoch, author)
+      if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey, body.wantsKeys === true)) this.queueShare(epoch, author)
       this.resendRotationsTo(epoch, author)
     }
     return 'accept'
@@ -724,6 +725,14 @@ export class Room extends Emitter<RoomEvents> {
     void this.sendPresence(true).catch(() => {})
   }
 
+  /** Announces ourselves asking members to share their chains again, at most once a second. */
+  private askForKeys (): void {
+    const now = this.now()
+    if (now - this.lastAsked < 1_000) return
+    this.lastAsked = now
+    void this.sendPresence(true, true).catch(() => {})
+  }
+
   private async tick (): Promise<void> {
     this.emit('members', this.members())
     this.waiting = this.waiting.filter(w => this.now() - w.at < WAITING_FRAME_TTL_MS)
@@ -753,12 +762,12 @@ export class Room extends Emitter<RoomEvents> {
     return true
   }
 
-  private async sendPresence (online: boolean): Promise<void> {
+  private async sendPresence (online: boolean, wantsKeys = false): Promise<void> {
     if (this.transport === undefined || this.removed) return
     const name = this.components.displayName()
     if (name === '' || (online && !this.started)) return
     this.lastAnnounced = this.now()
-    await this.sendPlain(this.epochs.current, Kind.Presence, encodePresenceBody({ name, online, prekey: this.keys.prekey.publicKey }))
+    await this.sendPlain(this.epochs.current, Kind.Presence, encodePresenceBody({ name, online, prekey: this.keys.prekey.publicKey, wantsKeys }))
   }
 
   private queueShare (epoch: Epoch, member: string): void {

@@ -5,7 +5,7 @@
  */
 import { openDB } from 'idb'
 import type { DBSchema, IDBPDatabase } from 'idb'
-import { SEARCH_LIMIT, matchesSearch, newestFirst, searchable } from './store.js'
+import { SEARCH_LIMIT, compareMessages, matchesSearch, newestFirst, searchable } from './store.js'
 import type { AuthorHead, MemberRecord, MessageRecord, MessageState, RoomRecord, RoomSettings, SearchOptions, Store } from './store.js'
 
 const DB_VERSION = 1
@@ -152,14 +152,18 @@ export class IdbStore implements Store {
   }
 
   async latestMessages (roomId: string, limit: number): Promise<MessageRecord[]> {
-    const range = IDBKeyRange.bound([roomId, -Infinity], [roomId, Infinity])
-    const out: MessageRecord[] = []
-    let cursor = await this.db.transaction('messages').store.index('byTime').openCursor(range, 'prev')
-    while (cursor !== null && out.length < limit) {
-      out.push(cursor.value)
-      cursor = await cursor.continue()
-    }
-    return out.reverse()
+    if (limit <= 0) return []
+    // Two requests whatever the limit, instead of one per message: a key cursor jumps to the
+    // limit-th newest time, then one getAll reads everything from that time on. A cursor stepped
+    // message by message costs a round trip each, which is most of the time to open a room.
+    const index = this.db.transaction('messages').store.index('byTime')
+    let cursor = await index.openKeyCursor(IDBKeyRange.bound([roomId, -Infinity], [roomId, Infinity]), 'prev')
+    if (cursor === null) return []
+    if (limit > 1) cursor = await cursor.advance(limit - 1)
+    const from = cursor === null ? -Infinity : cursor.key[1]
+    const newest = await index.getAll(IDBKeyRange.bound([roomId, from], [roomId, Infinity]))
+    // Messages that share the boundary time come in key order; keep the display order's newest.
+    return newest.sort(compareMessages).slice(-limit)
   }
 
   async pendingMessages (roomId: string): Promise<MessageRecord[]> {

@@ -106,15 +106,20 @@ describe('text bodies', () => {
 describe('presence bodies', () => {
   const PREKEY = new Uint8Array(32).map((_, i) => i + 1)
 
-  it('round-trip online and offline, with the session prekey', () => {
-    for (const body of [{ name: 'Ann', online: true, prekey: PREKEY }, { name: 'Zoë 🦊', online: false, prekey: new Uint8Array(32) }, { name: 'x'.repeat(MAX_NAME_BYTES), online: true, prekey: PREKEY }]) {
+  it('round-trip online and offline, asking for keys or not, with the session prekey', () => {
+    for (const body of [
+      { name: 'Ann', online: true, prekey: PREKEY, wantsKeys: false },
+      { name: 'Zoë 🦊', online: false, prekey: new Uint8Array(32), wantsKeys: false },
+      { name: 'x'.repeat(MAX_NAME_BYTES), online: true, prekey: PREKEY, wantsKeys: true }
+    ]) {
       expect(decodePresenceBody(encodePresenceBody(body))).toEqual(body)
     }
   })
 
-  it('are laid out as nameLength | name | flag | prekey(32)', () => {
+  it('are laid out as nameLength | name | flags | prekey(32)', () => {
     expect(encodePresenceBody({ name: 'Bo', online: true, prekey: PREKEY })).toEqual(concatBytes(Uint8Array.of(2, 0x42, 0x6f, 1), PREKEY))
     expect(encodePresenceBody({ name: 'Bo', online: false, prekey: PREKEY })).toEqual(concatBytes(Uint8Array.of(2, 0x42, 0x6f, 0), PREKEY))
+    expect(encodePresenceBody({ name: 'Bo', online: true, prekey: PREKEY, wantsKeys: true })).toEqual(concatBytes(Uint8Array.of(2, 0x42, 0x6f, 3), PREKEY))
   })
 
   it('refuse to encode an empty or too long name, or a prekey that is not 32 bytes', () => {
@@ -135,11 +140,11 @@ describe('presence bodies', () => {
     expectErrorName(() => decodePresenceBody(raw(9, utf8('Ann'), tail)), 'MalformedError')
   })
 
-  it('reject a missing, extra or out-of-range flag, and a missing, short or long prekey, with MalformedError', () => {
+  it('reject missing, extra or unknown flags, and a missing, short or long prekey, with MalformedError', () => {
     const ann = utf8('Ann')
     for (const rest of [
       new Uint8Array(0), Uint8Array.of(1), Uint8Array.of(1, 0),
-      concatBytes(Uint8Array.of(2), PREKEY), concatBytes(Uint8Array.of(0xff), PREKEY),
+      concatBytes(Uint8Array.of(4), PREKEY), concatBytes(Uint8Array.of(0xff), PREKEY),
       concatBytes(Uint8Array.of(1), PREKEY.subarray(1)), concatBytes(Uint8Array.of(1), PREKEY, Uint8Array.of(0)),
       PREKEY
     ]) {

@@ -52,8 +52,8 @@ export const unsent = signal<UnsentMessage[]>([])
 let unsentIds = 0
 let persistenceAsked = false
 
-/** How many messages a room shows when opened. */
-const HISTORY_PAGE = 200
+/** How many messages a room shows when opened (a screenful and more; older pages load on scrolling up). */
+const HISTORY_PAGE = 80
 
 let detachRoom: Array<() => void> = []
 

@@ -1,0 +1,26 @@
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { describe, expect, it } from 'vitest'
+import { bytesToHex, hexToBytes } from '../../src/bytes.js'
+import { ed25519Implementation, ed25519PublicKey } from '../../src/crypto/ed25519.js'
+
+describe('ed25519PublicKey', () => {
+  it('runs natively here', async () => {
+    expect(await ed25519Implementation()).toBe('webcrypto')
+  })
+
+  it('gives RFC 8032 test 1 public key for its secret key', async () => {
+    const secret = hexToBytes('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60')
+    expect(bytesToHex(await ed25519PublicKey(secret))).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')
+  })
+
+  it('agrees with @noble/curves on random keys', async () => {
+    for (let i = 0; i < 20; i++) {
+      const secret = crypto.getRandomValues(new Uint8Array(32))
+      expect(await ed25519PublicKey(secret)).toEqual(ed25519.getPublicKey(secret))
+    }
+  })
+
+  it('refuses a secret key that is not 32 bytes', async () => {
+    await expect(ed25519PublicKey(new Uint8Array(31))).rejects.toThrow()
+  })
+})
