@@ -7,10 +7,10 @@
  * sides compute the same code; nobody else can, the relay included, because it takes one of the
  * two secret keys. Nothing needs to be shared or sent.
  */
-import { x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { assertBytes, concatBytes, utf8 } from '../bytes.js'
+import { curves } from '../crypto/curves.js'
 import { identitySecretToX25519, identityToX25519 } from '../crypto/pairwise.js'
 import { generateRoomCode } from '../room/room-code.js'
 import type { RoomCode } from '../room/room-code.js'
@@ -26,7 +26,7 @@ export function directRoomCode (ownSecretKey: Uint8Array, ownPublicKey: Uint8Arr
   assertBytes(ownPublicKey, 'ownPublicKey', 32)
   assertBytes(theirPublicKey, 'theirPublicKey', 32)
   if (equal(ownPublicKey, theirPublicKey)) throw new RangeError('A direct room needs two different people')
-  const shared = x25519.getSharedSecret(identitySecretToX25519(ownSecretKey), identityToX25519(theirPublicKey))
+  const shared = curves().x25519.getSharedSecret(identitySecretToX25519(ownSecretKey), identityToX25519(theirPublicKey))
   const secret = hkdf(sha512, shared, concatBytes(...sorted(ownPublicKey, theirPublicKey)), utf8(DIRECT_LABEL), 17)
   // The code generator takes its randomness from a function: here it is the derived secret.
   return generateRoomCode(n => secret.slice(0, n))

@@ -4,11 +4,11 @@
  * HKDF-SHA256 and XChaCha20-Poly1305. Used to hand out sender chains and new epoch secrets.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { ed25519, x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, utf8 } from '../bytes.js'
 import { DecryptError } from '../errors.js'
+import { curves } from './curves.js'
 
 export const X25519_BYTES = 32
 const ZERO_NONCE = new Uint8Array(24)
@@ -21,17 +21,17 @@ export interface PairwiseBox {
 
 /** A member's X25519 key pair for one session; the secret lives in memory only. */
 export function createPrekey (): { publicKey: Uint8Array, secretKey: Uint8Array } {
-  return x25519.keygen()
+  return curves().x25519.keygen()
 }
 
 /** The X25519 public key that belongs to an Ed25519 identity key. */
 export function identityToX25519 (edPublicKey: Uint8Array): Uint8Array {
-  return ed25519.utils.toMontgomery(edPublicKey)
+  return curves().ed25519.utils.toMontgomery(edPublicKey)
 }
 
 /** The X25519 secret key that belongs to an Ed25519 identity secret key. */
 export function identitySecretToX25519 (edSecretKey: Uint8Array): Uint8Array {
-  return ed25519.utils.toMontgomerySecret(edSecretKey)
+  return curves().ed25519.utils.toMontgomerySecret(edSecretKey)
 }
 
 /**
@@ -39,6 +39,7 @@ export function identitySecretToX25519 (edSecretKey: Uint8Array): Uint8Array {
  * `context` binds the box to its purpose and parties (it must match on opening).
  */
 export function sealTo (recipientX25519: Uint8Array, plaintext: Uint8Array, context: Uint8Array): PairwiseBox {
+  const { x25519 } = curves()
   const ephemeral = x25519.keygen()
   const key = boxKey(x25519.getSharedSecret(ephemeral.secretKey, recipientX25519), ephemeral.publicKey, recipientX25519, context)
   // Each key is used once (fresh ephemeral), so a fixed nonce is safe.
@@ -47,6 +48,7 @@ export function sealTo (recipientX25519: Uint8Array, plaintext: Uint8Array, cont
 
 /** Opens a box sealed to our X25519 key. @throws DecryptError */
 export function openFrom (secretX25519: Uint8Array, box: PairwiseBox, context: Uint8Array): Uint8Array {
+  const { x25519 } = curves()
   try {
     const ownPublic = x25519.getPublicKey(secretX25519)
     const key = boxKey(x25519.getSharedSecret(secretX25519, box.ephemeral), box.ephemeral, ownPublic, context)

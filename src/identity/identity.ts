@@ -1,11 +1,12 @@
 /**
  * A person's identity: an Ed25519 key pair made once on the device and kept in its store.
  * The public key is the author id on every message; the fingerprint is what two people compare
- * to be sure they talk to each other.
+ * to be sure they talk to each other. Making or loading a key pair needs the curves loaded
+ * (`loadCurves()`).
  */
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { assertBytes, bytesToHex } from '../bytes.js'
+import { curves } from '../crypto/curves.js'
 import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js'
 
 export interface Identity {
@@ -15,14 +16,14 @@ export interface Identity {
 
 /** Creates a new identity from the platform's CSPRNG. */
 export function createIdentity (): Identity {
-  const { secretKey, publicKey } = ed25519.keygen()
+  const { secretKey, publicKey } = curves().ed25519.keygen()
   return { secretKey, publicKey }
 }
 
 /** Rebuilds an identity from its stored secret key (the public key is recomputed, not trusted). */
 export function identityFromSecretKey (secretKey: Uint8Array): Identity {
   assertBytes(secretKey, 'secretKey', 32)
-  return { secretKey: secretKey.slice(), publicKey: ed25519.getPublicKey(secretKey) }
+  return { secretKey: secretKey.slice(), publicKey: curves().ed25519.getPublicKey(secretKey) }
 }
 
 /** Signs bytes with the identity's key. */

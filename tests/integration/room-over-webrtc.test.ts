@@ -13,6 +13,10 @@ import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 import { dialWithRetry, sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
+import { loadCurves } from '../../src/crypto/curves.js'
+
+// Tests below use the curves synchronously, as the core does once they are loaded.
+await loadCurves()
 
 describe('a room over WebRTC through a real relay', () => {
   let relay: RelayProcess

@@ -6,8 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Mode, decodeSigned } from '../../src/protocol/envelope.js'
 import { Kind, decodePresenceBody } from '../../src/protocol/bodies.js'
 import { KeyBook } from '../../src/room/key-book.js'
-import { Harness, handshake, internals, payloadOf, texts, waitFor } from './room-harness.js'
+import { Harness, internals, payloadOf, texts, waitFor } from './room-harness.js'
 import type { Member } from './room-harness.js'
+import { loadCurves } from '../../src/crypto/curves.js'
+
+// Tests below use the curves synchronously, as the core does once they are loaded.
+await loadCurves()
 
 describe('KeyBook.needsShare', () => {
   it('is true for a new prekey, then only when asked and at most every 5 s', () => {
@@ -71,7 +75,6 @@ describe('key re-sharing in a room', () => {
     dropShares = false
     await ann.room.send('can you read me?')
     await waitFor(async () => (await texts(bo)).includes('can you read me?'), 'Bo to read the message after asking for keys', 8_000)
-    await handshake([ann, bo])
     const asked = bo.published.filter(f => kindOf(bo, f) === Kind.Presence)
       .map(f => decodePresenceBody(decodeSigned(payloadOf(bo.room, f).data).body))
       .some(presence => presence.wantsKeys === true)

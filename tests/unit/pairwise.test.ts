@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { utf8 } from '../../src/bytes.js'
 import { createPrekey, identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../../src/crypto/pairwise.js'
 import { createIdentity } from '../../src/identity/identity.js'
+import { loadCurves } from '../../src/crypto/curves.js'
+
+// Tests below use the curves synchronously, as the core does once they are loaded.
+await loadCurves()
 
 const CONTEXT = utf8('test/context')
 
