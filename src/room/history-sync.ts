@@ -35,6 +35,8 @@ import { RateLimiter } from './rate-limiter.js'
 const REQUEST_AGAIN_AFTER_MS = 5_000
 /** Summaries are not sent more often than this, ms (unless someone visibly lacks something). */
 const ANNOUNCE_EVERY_MS = 2_000
+/** How long a summary's news waits for messages still in flight before they are asked for, ms. */
+const IN_FLIGHT_GRACE_MS = 500
 
 export interface HistorySyncComponents {
   readonly store: Store
@@ -92,7 +94,11 @@ export class HistorySync {
       if (entry.held === 0 || (ours.maxSeq >= entry.maxSeq && ours.count === ours.maxSeq)) continue
       const room = MAX_REQUEST_SEQS - wanted.length
       if (room <= 0) break
-      for (const seq of await store.missingSeqs(roomId, author, entry.maxSeq, room)) {
+      // Without gaps, what we lack is everything after our highest: no need to walk the store.
+      const missing = ours.count === ours.maxSeq
+        ? range(ours.maxSeq + 1, entry.maxSeq, room)
+        : await store.missingSeqs(roomId, author, entry.maxSeq, room)
+      for (const seq of missing) {
         if (this.recentlyRequested(author, seq)) continue
         wanted.push({ author: entry.author, seq })
       }
@@ -104,9 +110,22 @@ export class HistorySync {
       const now = this.components.now()
       if (this.requested.size > 10 * MAX_REQUEST_SEQS) this.requested.clear() // bounded memory
       for (const w of wanted) this.requested.set(`${bytesToHex(w.author)}/${w.seq}`, now)
-      await this.components.send(Kind.SyncRequest, encodeRequest({ target: from, prekey: this.components.prekey().publicKey, wanted }))
+      setTimeout(() => { void this.request(from, wanted).catch(() => {}) }, IN_FLIGHT_GRACE_MS)
     }
     if (weHaveMore) await this.announce()
+  }
+
+  /**
+   * Asks `from` for the messages still missing. It runs a moment after the summary that showed
+   * them: in a busy room the newest ones are usually still on their way by gossip, and asking
+   * for them too would send every message twice.
+   */
+  private async request (from: Uint8Array, wanted: Array<{ author: Uint8Array, seq: number }>): Promise<void> {
+    const { store, roomId } = this.components
+    const still = []
+    for (const w of wanted) if (!await store.hasMessage(roomId, bytesToHex(w.author), w.seq)) still.push(w)
+    if (still.length === 0) return
+    await this.components.send(Kind.SyncRequest, encodeRequest({ target: from, prekey: this.components.prekey().publicKey, wanted: still }))
   }
 
   /** A request: if it is for us, answer with what we hold, sealed to the asker's prekey. */
@@ -174,6 +193,13 @@ export class HistorySync {
     }
     return true
   }
+}
+
+/** `from`..`to` inclusive, at most `limit` numbers. */
+function range (from: number, to: number, limit: number): number[] {
+  const out: number[] = []
+  for (let seq = from; seq <= to && out.length < limit; seq++) out.push(seq)
+  return out
 }
 
 function dataContext (recipient: Uint8Array, prekey: Uint8Array): Uint8Array {

@@ -7,6 +7,8 @@ export class MemoryStore implements Store {
   private readonly rooms = new Map<string, RoomRecord>()
   private readonly seqs = new Map<string, number>()
   private readonly messages = new Map<string, MessageRecord>()
+  /** Per room and author: highest seq and count held, kept up to date so history sync does not scan. */
+  private readonly heads = new Map<string, { roomId: string, maxSeq: number, count: number }>()
   private readonly members = new Map<string, MemberRecord>()
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -44,6 +46,7 @@ export class MemoryStore implements Store {
 
   async deleteMessages (roomId: string): Promise<void> {
     for (const [key, message] of this.messages) if (message.roomId === roomId) this.messages.delete(key)
+    for (const [key, head] of this.heads) if (head.roomId === roomId) this.heads.delete(key)
   }
 
   async nextSeq (roomId: string): Promise<number> {
@@ -56,6 +59,9 @@ export class MemoryStore implements Store {
     const key = messageKey(message.roomId, message.author, message.seq)
     if (this.messages.has(key)) return false
     this.messages.set(key, { ...message })
+    const headKey = `${message.roomId}/${message.author}`
+    const head = this.heads.get(headKey) ?? { roomId: message.roomId, maxSeq: 0, count: 0 }
+    this.heads.set(headKey, { roomId: message.roomId, maxSeq: Math.max(head.maxSeq, message.seq), count: head.count + 1 })
     return true
   }
 
@@ -69,14 +75,8 @@ export class MemoryStore implements Store {
   }
 
   async authorHead (roomId: string, author: string): Promise<AuthorHead> {
-    let maxSeq = 0
-    let count = 0
-    for (const m of this.messages.values()) {
-      if (m.roomId !== roomId || m.author !== author) continue
-      count++
-      if (m.seq > maxSeq) maxSeq = m.seq
-    }
-    return { maxSeq, count }
+    const head = this.heads.get(`${roomId}/${author}`)
+    return { maxSeq: head?.maxSeq ?? 0, count: head?.count ?? 0 }
   }
 
   async missingSeqs (roomId: string, author: string, upTo: number, limit: number): Promise<number[]> {
