@@ -8,6 +8,7 @@
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js'
 import { MalformedError, TooLargeError } from '../errors.js'
 import { KEY_BYTES as KEY, MAX_NAME_BYTES, MAX_TEXT_BYTES } from './constants.js'
+import { AVATAR_COLOURS, isAvatarColour } from '../identity/avatar-colours.js'
 
 export const Kind = {
   /** A chat message; stored, numbered, sent on the sender's chain. */
@@ -33,14 +34,24 @@ export const Kind = {
   /** The author is typing (or stopped); ephemeral, chained. */
   Typing: 11,
   /** How far the author has read, per author; ephemeral, chained. */
-  Receipt: 12
+  Receipt: 12,
+  /** A chat message quoting another message; stored, numbered, chained (conversation-bodies.ts). */
+  Reply: 16,
+  /** "I joined" or "I left" the room; stored, numbered, chained (conversation-bodies.ts). */
+  Membership: 17
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]
 
 /** Whether messages of a kind are numbered and kept in history. */
 export function isStoredKind (kind: number): boolean {
-  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction
+  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction ||
+    kind === Kind.Reply || kind === Kind.Membership
+}
+
+/** Whether a kind is a chat message people write: shown, and a target for edits and reactions. */
+export function isMessageKind (kind: number): boolean {
+  return kind === Kind.Text || kind === Kind.Reply
 }
 
 /** Whether a kind is content, which travels only on its author's sender chain. */
@@ -60,6 +71,8 @@ export interface PresenceBody {
   readonly online: boolean
   /** The author's X25519 prekey for this session: key shares for them are sealed to it. */
   readonly prekey: Uint8Array
+  /** The author's chosen avatar colour (see avatar-colours.ts); 0 or absent when not chosen. */
+  readonly colour?: number
 }
 
 /** text body = nameLength(u8) | name | text */
@@ -78,17 +91,32 @@ export function decodeTextBody (bytes: Uint8Array): TextBody {
   return { name, text: decodeUtf8(rest, 'text') }
 }
 
-/** presence body = nameLength(u8) | name | online(u8: 0 or 1) | prekey(32) */
+/**
+ * presence body = nameLength(u8) | name | online(u8: 0 or 1) | prekey(32) [| colour(u8)]
+ *
+ * The colour byte is optional and only sent when a colour was chosen, so a body without it (from
+ * an older peer, or a user who never chose) still decodes, and peers that predate it still read
+ * the presence of everyone who keeps the default.
+ */
 export function encodePresenceBody (body: PresenceBody): Uint8Array {
   const name = encodeName(body.name)
   if (body.prekey.length !== KEY) throw new RangeError(`"prekey" expected ${KEY} bytes, got ${body.prekey.length}`)
-  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(body.online ? 1 : 0), body.prekey)
+  const colour = body.colour ?? 0
+  if (!isAvatarColour(colour)) throw new RangeError(`"colour" expected 0..${AVATAR_COLOURS.length}, got ${colour}`)
+  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(body.online ? 1 : 0), body.prekey,
+    colour === 0 ? new Uint8Array() : Uint8Array.of(colour))
 }
 
 export function decodePresenceBody (bytes: Uint8Array): PresenceBody {
   const [name, rest] = decodeName(bytes)
-  if (rest.length !== 1 + KEY || rest[0] > 1) throw new MalformedError('Presence must end with a flag (0 or 1) and a 32-byte prekey')
-  return { name, online: rest[0] === 1, prekey: rest.slice(1) }
+  if ((rest.length !== 1 + KEY && rest.length !== 2 + KEY) || rest[0] > 1) {
+    throw new MalformedError('Presence must end with a flag (0 or 1), a 32-byte prekey and at most a colour byte')
+  }
+  const colour = rest.length === 2 + KEY ? rest[1 + KEY] : 0
+  // "Not chosen" is sent as no byte at all, so a 0 byte is not from an honest encoder.
+  if (rest.length === 2 + KEY && colour === 0) throw new MalformedError('An avatar colour byte must not be 0')
+  // A colour from a newer, longer palette is shown as the default rather than losing the presence.
+  return { name, online: rest[0] === 1, prekey: rest.slice(1, 1 + KEY), colour: isAvatarColour(colour) ? colour : 0 }
 }
 
 /** One member's copy of a sender chain, sealed to their prekey. */
@@ -202,7 +230,7 @@ export function normaliseName (name: string): string {
   return out.trimEnd()
 }
 
-function encodeName (name: string): Uint8Array {
+export function encodeName (name: string): Uint8Array {
   const bytes = utf8(name)
   if (bytes.length === 0 || bytes.length > MAX_NAME_BYTES) {
     throw new RangeError(`"name" expected 1..${MAX_NAME_BYTES} UTF-8 bytes, got ${bytes.length}`)
@@ -210,7 +238,7 @@ function encodeName (name: string): Uint8Array {
   return bytes
 }
 
-function decodeName (bytes: Uint8Array): [string, Uint8Array] {
+export function decodeName (bytes: Uint8Array): [string, Uint8Array] {
   if (bytes.length < 1) throw new MalformedError('Body is empty')
   const length = bytes[0]
   if (length === 0 || length > MAX_NAME_BYTES) throw new MalformedError(`Name length ${length} is out of range`)
@@ -218,7 +246,7 @@ function decodeName (bytes: Uint8Array): [string, Uint8Array] {
   return [decodeUtf8(bytes.subarray(1, 1 + length), 'name'), bytes.subarray(1 + length)]
 }
 
-function decodeUtf8 (bytes: Uint8Array, field: string): string {
+export function decodeUtf8 (bytes: Uint8Array, field: string): string {
   try {
     return fromUtf8(bytes)
   } catch {
