@@ -116,7 +116,8 @@ export function decodePresenceBody (bytes: Uint8Array): PresenceBody {
   // "Not chosen" is sent as no byte at all, so a 0 byte is not from an honest encoder.
   if (rest.length === 2 + KEY && colour === 0) throw new MalformedError('An avatar colour byte must not be 0')
   // A colour from a newer, longer palette is shown as the default rather than losing the presence.
-  return { name, online: rest[0] === 1, prekey: rest.slice(1, 1 + KEY), colour: isAvatarColour(colour) ? colour : 0 }
+  const body = { name, online: rest[0] === 1, prekey: rest.slice(1, 1 + KEY) }
+  return colour !== 0 && isAvatarColour(colour) ? { ...body, colour } : body
 }
 
 /** One member's copy of a sender chain, sealed to their prekey. */

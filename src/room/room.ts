@@ -564,7 +564,7 @@ export class Room extends Emitter<RoomEvents> {
     const body = decodePresenceBody(message.body)
     if (!this.freshEphemeral(message, author)) return 'ignore'
     this.prekeys.set(`${epoch.tagHex}/${author}`, body.prekey)
-    this.heard(author, body.name, body.online, body.colour).catch(err => { this.emit('rejected', { error: err as Error }) })
+    this.heard(author, body.name, body.online, body.colour ?? 0).catch(err => { this.emit('rejected', { error: err as Error }) })
     if (body.online) {
       if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey)) this.queueShare(epoch, author)
       this.resendRotationsTo(epoch, author)
