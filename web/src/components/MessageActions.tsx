@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { MessageRecord } from '../../../src/store/store.js'
-import { deleteMessage, editing, selfKey, toggleReaction } from '../state.js'
+import { deleteMessage, editing, removedFromRoom, selfKey, toggleReaction } from '../state.js'
+import { replyingTo } from '../replies.js'
 
 /** The quick reactions offered on every message. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢']
@@ -17,6 +18,10 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
     <div class='message-actions' role='toolbar' aria-label='Message actions'>
       <button type='button' class='icon' aria-label='React' aria-expanded={picking} title='React'
         onClick={() => { setPicking(!picking) }}>☺</button>
+      {!removedFromRoom.value && (
+        <button type='button' class='icon' aria-label='Reply' title='Reply'
+          onClick={() => { replyingTo.value = message }}>↩</button>
+      )}
       {mine && (
         <button type='button' class='icon' aria-label='Edit' title='Edit'
           onClick={() => { editing.value = `${message.author}:${message.seq}` }}>✎</button>

@@ -14,6 +14,9 @@ import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
 import { TypingIndicator } from './TypingIndicator.js'
 import { MessageList } from './MessageList.js'
+import { ReplyBanner } from './ReplyQuote.js'
+import { MemberPresence } from './MemberPresence.js'
+import { replyingTo } from '../replies.js'
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -92,10 +95,7 @@ export function RoomView ({ room }: { room: Room }) {
                     <span class='warning' title='Two people in this room use this name. Ask them, by another way, which one is really them.'> ⚠ same name as someone else</span>
                   )}
                 </span>
-                {/* You are only online to the others while the relay is reachable. */}
-                <span class={m.online && (!m.self || network.value === 'online') ? 'presence on' : 'presence'}>
-                  {m.online && (!m.self || network.value === 'online') ? 'online' : 'offline'}
-                </span>
+                <MemberPresence member={m} />
                 {!m.self && !removedFromRoom.value && (
                   <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
                     onClick={() => { remove(m.key, m.name) }}>×</button>
@@ -124,7 +124,7 @@ function Composer () {
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
-  useEffect(() => { input.current?.focus() }, [activeRoom.value])
+  useEffect(() => { input.current?.focus() }, [activeRoom.value, replyingTo.value])
 
   const submit = async (): Promise<void> => {
     const value = text.trim()
@@ -146,6 +146,7 @@ function Composer () {
   return (
     <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}>
       {error !== null && <p class='error' role='alert'>{error}</p>}
+      <ReplyBanner onCancel={() => { input.current?.focus() }} />
       <label for='message' class='visually-hidden'>Message</label>
       <EmojiButton onDone={() => { input.current?.focus() }} onPick={emoji => {
         const el = input.current
@@ -158,6 +159,7 @@ function Composer () {
         aria-label='Message'
         onInput={e => { setText(e.currentTarget.value); noteTyping() }}
         onKeyDown={e => {
+          if (e.key === 'Escape' && replyingTo.value !== null) replyingTo.value = null
           // Enter sends; Shift+Enter (and Enter while composing with an IME) adds a line.
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault()
