@@ -20,7 +20,7 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
         onClick={() => { setPicking(!picking) }}>☺</button>
       {!removedFromRoom.value && (
         <button type='button' class='icon' aria-label='Reply' title='Reply'
-          onClick={() => { replyingTo.value = message }}>↩</button>
+          onClick={() => { replyingTo.value = message }}>↩\uFE0E</button>
       )}
       {mine && (
         <button type='button' class='icon' aria-label='Edit' title='Edit'
