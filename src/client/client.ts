@@ -161,7 +161,8 @@ export class Client extends Emitter<ClientEvents> {
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     // Stored first, like any message: it goes out whenever the room is first reachable.
-    if (firstJoin && this.notices) await room.announceMembership('joined')
+    // A notice that cannot be stored is not worth failing the join for.
+    if (firstJoin && this.notices) await room.announceMembership('joined').catch(() => {})
     await this.announceRooms()
     return room
   }

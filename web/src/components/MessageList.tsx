@@ -77,7 +77,7 @@ export function MessageList () {
           {loadingOlder.value ? 'Loading older messages…' : 'Show older messages'}
         </button>
       )}
-      {items.length === 0 && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
+      {!items.some(m => m.membership === undefined) && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
       {entries.map(entry => {
         if (entry.kind === 'day') return <h2 key={entry.key} class='day-separator'><span>{entry.label}</span></h2>
         if (entry.kind === 'unread') return <p key={entry.key} class='unread-separator'><span>Unread messages</span></p>

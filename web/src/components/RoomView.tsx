@@ -77,7 +77,7 @@ export function RoomView ({ room }: { room: Room }) {
           {!removedFromRoom.value && <Composer />}
         </div>
         <aside class='room-info' aria-label='Room details'>
-          <details open={messages.value.length === 0 || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
+          <details open={!messages.value.some(m => m.membership === undefined) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
             <CopyField id='room-code' label='Room code' value={roomCode.value} />
