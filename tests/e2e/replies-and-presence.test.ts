@@ -64,14 +64,14 @@ describe('replies, notices, colours and last seen between two people', () => {
     await message(pa, 'lunch at noon?').waitFor({ timeout: 15_000 })
 
     await message(pa, 'lunch at noon?').hover()
-    await message(pa, 'lunch at noon?').getByRole('button', { name: 'Reply' }).click()
+    await message(pa, 'lunch at noon?').getByRole('button', { name: 'Reply', exact: true }).click()
     const banner = pa.getByRole('group', { name: 'Replying' })
     await banner.getByText('Replying to Bob').waitFor()
     await pa.keyboard.press('Escape')
     await banner.waitFor({ state: 'detached' })
 
     await message(pa, 'lunch at noon?').hover()
-    await message(pa, 'lunch at noon?').getByRole('button', { name: 'Reply' }).click()
+    await message(pa, 'lunch at noon?').getByRole('button', { name: 'Reply', exact: true }).click()
     await banner.waitFor()
     await pa.screenshot({ path: `${SHOTS}/reply-composer-desktop.png` })
     await pa.getByRole('textbox', { name: 'Message' }).fill('noon works')
@@ -89,6 +89,16 @@ describe('replies, notices, colours and last seen between two people', () => {
     const original = pb.getByRole('log').locator('article', { has: pb.locator('p.text', { hasText: 'lunch at noon?' }) })
     await expect.poll(async () => await original.getAttribute('class'), { timeout: 5_000 }).toContain('focused')
     await pa.screenshot({ path: `${SHOTS}/reply-desktop.png` })
+
+    // On the phone: start a reply, see what it answers, and cancel it with its button.
+    await reply.click()
+    await reply.getByRole('button', { name: 'Reply', exact: true }).click()
+    const phoneBanner = pb.getByRole('group', { name: 'Replying' })
+    await phoneBanner.getByText('Replying to Ann').waitFor()
+    await phoneBanner.getByText('noon works').waitFor()
+    await pb.screenshot({ path: `${SHOTS}/reply-composer-phone.png` })
+    await phoneBanner.getByRole('button', { name: 'Cancel reply' }).click()
+    await phoneBanner.waitFor({ state: 'detached' })
   }, 60_000)
 
   it('shows the colour Ann picks to Bob, on her avatar in the member list', async () => {
