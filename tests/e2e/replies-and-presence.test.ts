@@ -109,6 +109,15 @@ describe('replies, notices, colours and last seen between two people', () => {
     await expect.poll(async () => await avatar.evaluate(el => getComputedStyle(el).backgroundColor), { timeout: 20_000 }).toBe(PURPLE)
     await pb.screenshot({ path: `${SHOTS}/avatar-colour-phone.png` })
     await pa.goBack()
+    // The picker on a phone, used with the keyboard: arrows move through the palette.
+    const roomUrl = pb.url()
+    await pb.goto(`${new URL(roomUrl).origin}/#/profile`)
+    await pb.getByRole('radio', { name: 'Automatic' }).focus()
+    await pb.keyboard.press('ArrowRight')
+    await expect.poll(async () => await pb.getByRole('radio', { name: 'Red' }).isChecked()).toBe(true)
+    await pb.screenshot({ path: `${SHOTS}/avatar-colour-picker-phone.png` })
+    await pb.goto(roomUrl)
+    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
   }, 60_000)
 
   it('says "last seen" for Ann once her browser has gone', async () => {
