@@ -125,5 +125,9 @@ describe('replies, notices, colours and last seen between two people', () => {
     await ann.close()
     await member(pb, 'Ann').getByText(/last seen (just now|\d+ min ago)/).waitFor({ timeout: 70_000 })
     await pb.screenshot({ path: `${SHOTS}/last-seen-phone.png` })
+    // A room of two also says it in the header, where there is room for it (not on a phone).
+    await pb.setViewportSize({ width: 1280, height: 800 })
+    await pb.getByText(/Ann · last seen/).waitFor()
+    await pb.screenshot({ path: `${SHOTS}/last-seen-desktop.png` })
   }, 90_000)
 })

@@ -17,3 +17,14 @@ export function MemberPresence ({ member }: { member: MemberView }) {
     </span>
   )
 }
+
+/**
+ * In the header of a conversation with one other person (a DM, or a room of two): how they are,
+ * "Ann · last seen 5 min ago". Nothing in bigger rooms, where the member list says it.
+ */
+export function PairPresence ({ members }: { members: readonly MemberView[] }) {
+  const others = members.filter(m => !m.self)
+  if (others.length !== 1) return null
+  // Not a live region: a label that changes every 30 s must not be read out each time.
+  return <p class='status pair-presence'>{others[0].name} · <MemberPresence member={others[0]} /></p>
+}

@@ -15,7 +15,7 @@ import { CopyField } from './CopyField.js'
 import { TypingIndicator } from './TypingIndicator.js'
 import { MessageList } from './MessageList.js'
 import { ReplyBanner } from './ReplyQuote.js'
-import { MemberPresence } from './MemberPresence.js'
+import { MemberPresence, PairPresence } from './MemberPresence.js'
 import { replyingTo } from '../replies.js'
 
 export function RoomView ({ room }: { room: Room }) {
@@ -46,6 +46,7 @@ export function RoomView ({ room }: { room: Room }) {
         <div class='room-heading'>
           <h1 id='room-title'>{room.title}</h1>
           <p class='status' role='status'>{statusLine(online)}</p>
+          <PairPresence members={members.value} />
         </div>
         <div class='room-actions'>
           <button type='button' class='icon-button' aria-pressed={muted}
