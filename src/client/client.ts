@@ -17,9 +17,12 @@ import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
 import { Contacts } from '../contacts/contacts.js'
+import { isAvatarColour } from '../identity/avatar-colours.js'
 
 const IDENTITY_KEY = 'identity'
 const NAME_KEY = 'displayName'
+/** The avatar colour is kept beside the name: both are how the user looks to others. */
+const COLOUR_KEY = 'avatarColour'
 
 export interface ClientComponents {
   readonly store: Store
@@ -27,6 +30,11 @@ export interface ClientComponents {
   readonly roomInit?: RoomInit
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
+  /**
+   * Put "joined" and "left" notices in a room's log when the user first joins or leaves it (the
+   * app does; off by default, so a headless client numbers only what it writes).
+   */
+  readonly membershipNotices?: boolean
 }
 
 export interface ClientEvents extends Record<string, unknown> {
@@ -51,7 +59,8 @@ export class Client extends Emitter<ClientEvents> {
   private constructor (
     private readonly components: ClientComponents,
     readonly identity: Identity,
-    private name: string
+    private name: string,
+    private colour: number
   ) {
     super()
     this.contacts = new Contacts({ identity, store: components.store, rooms: this, displayName: () => this.name, now: components.now })
@@ -69,7 +78,8 @@ export class Client extends Emitter<ClientEvents> {
       identity = { secretKey: stored.secretKey.slice(), publicKey: await ed25519PublicKey(stored.secretKey) }
     }
     const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
-    return new Client(components, identity, name)
+    const colour = await components.store.getMeta<number>(COLOUR_KEY) ?? 0
+    return new Client(components, identity, name, isAvatarColour(colour) ? colour : 0)
   }
 
   /** The display name; empty until the user picks one. */
@@ -80,6 +90,21 @@ export class Client extends Emitter<ClientEvents> {
   async setDisplayName (name: string): Promise<void> {
     this.name = normaliseName(name)
     await this.components.store.putMeta(NAME_KEY, this.name)
+  }
+
+  /** The chosen avatar colour (see avatar-colours.ts); 0 until the user picks one. */
+  get avatarColour (): number {
+    return this.colour
+  }
+
+  /** Picks an avatar colour (0: the one derived from the key) and tells every open room at once. */
+  async setAvatarColour (colour: number): Promise<void> {
+    if (!isAvatarColour(colour)) throw new RangeError(`"colour" expected a palette entry, got ${colour}`)
+    this.colour = colour
+    await this.components.store.putMeta(COLOUR_KEY, colour)
+    await Promise.all([...this.rooms.values()].map(async opening => {
+      await (await opening).announce().catch(() => {})
+    }))
   }
 
   /** Rooms the user has joined, most recent activity first (the hidden inboxes left out). */
@@ -123,6 +148,7 @@ export class Client extends Emitter<ClientEvents> {
   private async startRoom (id: string, code: RoomCode): Promise<Room> {
     const store = this.components.store
     let record = await store.getRoom(id)
+    const firstJoin = record === undefined
     if (record === undefined) {
       const now = (this.components.now ?? Date.now)()
       record = { id, secret: code.secret, joinedAt: now, lastActivity: 0 }
@@ -132,6 +158,7 @@ export class Client extends Emitter<ClientEvents> {
       identity: this.identity,
       store,
       displayName: () => this.name,
+      avatarColour: () => this.colour,
       now: this.components.now
     }, record, this.components.roomInit)
     room.on('message', message => {
@@ -141,6 +168,9 @@ export class Client extends Emitter<ClientEvents> {
     room.on('contact', signal => { void this.contacts.receive(id, signal) })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
+    // Stored first, like any message: it goes out whenever the room is first reachable.
+    // A notice that cannot be stored is not worth failing the join for.
+    if (firstJoin && this.notices) await room.announceMembership('joined').catch(() => {})
     await this.announceRooms()
     return room
   }
@@ -152,7 +182,10 @@ export class Client extends Emitter<ClientEvents> {
   async leaveRoom (id: string, options: LeaveRoomOptions = {}): Promise<void> {
     const opening = this.rooms.get(id)
     this.rooms.delete(id)
-    if (opening !== undefined) await (await opening.catch(() => undefined))?.stop()
+    const room = await opening?.catch(() => undefined)
+    // Said before going: it reaches whoever is reachable now (and, through them, the others later).
+    if (room !== undefined && !room.removed && this.notices) await room.announceMembership('left').catch(() => {})
+    await room?.stop()
     await this.components.store.deleteRoom(id)
     if (options.deleteHistory === true) await this.components.store.deleteMessages(id)
     await this.announceRooms()
@@ -179,6 +212,11 @@ export class Client extends Emitter<ClientEvents> {
   async close (): Promise<void> {
     await Promise.all([...this.rooms.values()].map(async opening => { await (await opening).stop() }))
     this.rooms.clear()
+  }
+
+  /** Whether to post membership notices: asked for, and the user has a name to post them under. */
+  private get notices (): boolean {
+    return this.components.membershipNotices === true && this.name !== ''
   }
 
   private async announceRooms (): Promise<void> {

@@ -8,6 +8,7 @@
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js'
 import { MalformedError, TooLargeError } from '../errors.js'
 import { KEY_BYTES as KEY, MAX_NAME_BYTES, MAX_TEXT_BYTES } from './constants.js'
+import { AVATAR_COLOURS, isAvatarColour } from '../identity/avatar-colours.js'
 
 export const Kind = {
   /** A chat message; stored, numbered, sent on the sender's chain. */
@@ -37,14 +38,24 @@ export const Kind = {
   /** A contact request, sealed to the one person it asks (contact-bodies.ts); ephemeral, plain. */
   ContactRequest: 14,
   /** Accepts or declines a contact request, sealed to the requester; ephemeral, plain. */
-  ContactReply: 15
+  ContactReply: 15,
+  /** A chat message quoting another message; stored, numbered, chained (conversation-bodies.ts). */
+  Reply: 16,
+  /** "I joined" or "I left" the room; stored, numbered, chained (conversation-bodies.ts). */
+  Membership: 17
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]
 
 /** Whether messages of a kind are numbered and kept in history. */
 export function isStoredKind (kind: number): boolean {
-  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction
+  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction ||
+    kind === Kind.Reply || kind === Kind.Membership
+}
+
+/** Whether a kind is a chat message people write: shown, and a target for edits and reactions. */
+export function isMessageKind (kind: number): boolean {
+  return kind === Kind.Text || kind === Kind.Reply
 }
 
 /** Whether a kind is content, which travels only on its author's sender chain. */
@@ -69,6 +80,8 @@ export interface PresenceBody {
    * it, a member shares its chain once per prekey, not on every heartbeat.
    */
   readonly wantsKeys?: boolean
+  /** The author's chosen avatar colour (see avatar-colours.ts); 0 or absent when not chosen. */
+  readonly colour?: number
 }
 
 /** text body = nameLength(u8) | name | text */
@@ -90,21 +103,40 @@ export function decodeTextBody (bytes: Uint8Array): TextBody {
 const PRESENCE_ONLINE = 1
 const PRESENCE_WANTS_KEYS = 2
 
-/** presence body = nameLength(u8) | name | flags(u8: bit 0 online, bit 1 wants keys) | prekey(32) */
+/**
+ * presence body = nameLength(u8) | name | flags(u8: bit 0 online, bit 1 wants keys) | prekey(32) [| colour(u8)]
+ *
+ * The colour byte is optional and only sent when a colour was chosen, so a body without it (from
+ * an older peer, or a user who never chose) still decodes, and peers that predate it still read
+ * the presence of everyone who keeps the default.
+ */
 export function encodePresenceBody (body: PresenceBody): Uint8Array {
   const name = encodeName(body.name)
   if (body.prekey.length !== KEY) throw new RangeError(`"prekey" expected ${KEY} bytes, got ${body.prekey.length}`)
+  const colour = body.colour ?? 0
+  if (!isAvatarColour(colour)) throw new RangeError(`"colour" expected 0..${AVATAR_COLOURS.length}, got ${colour}`)
   const flags = (body.online ? PRESENCE_ONLINE : 0) | (body.wantsKeys === true ? PRESENCE_WANTS_KEYS : 0)
-  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(flags), body.prekey)
+  return concatBytes(Uint8Array.of(name.length), name, Uint8Array.of(flags), body.prekey,
+    colour === 0 ? new Uint8Array() : Uint8Array.of(colour))
 }
 
 export function decodePresenceBody (bytes: Uint8Array): PresenceBody {
   const [name, rest] = decodeName(bytes)
   const flags = rest[0]
-  if (rest.length !== 1 + KEY || (flags & ~(PRESENCE_ONLINE | PRESENCE_WANTS_KEYS)) !== 0) {
-    throw new MalformedError('Presence must end with a flags byte (bits 0 and 1) and a 32-byte prekey')
+  if ((rest.length !== 1 + KEY && rest.length !== 2 + KEY) || (flags & ~(PRESENCE_ONLINE | PRESENCE_WANTS_KEYS)) !== 0) {
+    throw new MalformedError('Presence must end with a flags byte (bits 0 and 1), a 32-byte prekey and at most a colour byte')
   }
-  return { name, online: (flags & PRESENCE_ONLINE) !== 0, prekey: rest.slice(1), wantsKeys: (flags & PRESENCE_WANTS_KEYS) !== 0 }
+  const colour = rest.length === 2 + KEY ? rest[1 + KEY] : 0
+  // "Not chosen" is sent as no byte at all, so a 0 byte is not from an honest encoder.
+  if (rest.length === 2 + KEY && colour === 0) throw new MalformedError('An avatar colour byte must not be 0')
+  const body: PresenceBody = {
+    name,
+    online: (flags & PRESENCE_ONLINE) !== 0,
+    prekey: rest.slice(1, 1 + KEY),
+    ...((flags & PRESENCE_WANTS_KEYS) !== 0 ? { wantsKeys: true } : {})
+  }
+  // A colour from a newer, longer palette is shown as the default rather than losing the presence.
+  return colour !== 0 && isAvatarColour(colour) ? { ...body, colour } : body
 }
 
 /** One member's copy of a sender chain, sealed to their prekey. */
@@ -218,7 +250,7 @@ export function normaliseName (name: string): string {
   return out.trimEnd()
 }
 
-function encodeName (name: string): Uint8Array {
+export function encodeName (name: string): Uint8Array {
   const bytes = utf8(name)
   if (bytes.length === 0 || bytes.length > MAX_NAME_BYTES) {
     throw new RangeError(`"name" expected 1..${MAX_NAME_BYTES} UTF-8 bytes, got ${bytes.length}`)
@@ -226,7 +258,7 @@ function encodeName (name: string): Uint8Array {
   return bytes
 }
 
-function decodeName (bytes: Uint8Array): [string, Uint8Array] {
+export function decodeName (bytes: Uint8Array): [string, Uint8Array] {
   if (bytes.length < 1) throw new MalformedError('Body is empty')
   const length = bytes[0]
   if (length === 0 || length > MAX_NAME_BYTES) throw new MalformedError(`Name length ${length} is out of range`)
@@ -234,7 +266,7 @@ function decodeName (bytes: Uint8Array): [string, Uint8Array] {
   return [decodeUtf8(bytes.subarray(1, 1 + length), 'name'), bytes.subarray(1 + length)]
 }
 
-function decodeUtf8 (bytes: Uint8Array, field: string): string {
+export function decodeUtf8 (bytes: Uint8Array, field: string): string {
   try {
     return fromUtf8(bytes)
   } catch {

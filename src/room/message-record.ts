@@ -3,6 +3,7 @@
  */
 import { bytesToHex, hexToBytes } from '../bytes.js'
 import { Kind, decodeTextBody, isStoredKind } from '../protocol/bodies.js'
+import { decodeMembershipBody, decodeReplyBody } from '../protocol/conversation-bodies.js'
 import type { SignedMessage } from '../protocol/envelope.js'
 import type { MessageRecord } from '../store/store.js'
 import type { Epoch } from './epochs.js'
@@ -11,7 +12,27 @@ import type { Epoch } from './epochs.js'
 export function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, receivedAt: number,
   state: MessageRecord['state']): MessageRecord {
   if (!isStoredKind(message.kind)) throw new TypeError(`kind ${message.kind} is not stored`)
-  const body = message.kind === Kind.Text ? decodeTextBody(message.body) : { name: '', text: '' }
+  return { ...baseRecord(roomId, epoch, message, receivedAt, state), ...displayFields(message) }
+}
+
+/** The decoded fields of a record: name and text of a message, what a reply quotes, a notice's action. */
+function displayFields (message: SignedMessage): Pick<MessageRecord, 'name' | 'text' | 'replyTo' | 'membership'> {
+  switch (message.kind) {
+    case Kind.Text: return decodeTextBody(message.body)
+    case Kind.Reply: {
+      const reply = decodeReplyBody(message.body)
+      return { name: reply.name, text: reply.text, replyTo: { author: bytesToHex(reply.targetAuthor), seq: reply.targetSeq } }
+    }
+    case Kind.Membership: {
+      const notice = decodeMembershipBody(message.body)
+      return { name: notice.name, text: '', membership: notice.action }
+    }
+    default: return { name: '', text: '' }
+  }
+}
+
+function baseRecord (roomId: string, epoch: Epoch, message: SignedMessage, receivedAt: number,
+  state: MessageRecord['state']): Omit<MessageRecord, 'name' | 'text'> {
   return {
     roomId,
     author: bytesToHex(message.author),
@@ -22,8 +43,6 @@ export function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, 
     receivedAt,
     body: message.body,
     signature: message.signature,
-    name: body.name,
-    text: body.text,
     state
   }
 }

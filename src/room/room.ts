@@ -13,8 +13,10 @@ import { RemovedMemberError } from '../errors.js'
 import type { Identity } from '../identity/identity.js'
 import {
   Kind, decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody,
-  encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
+  encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, isMessageKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
 } from '../protocol/bodies.js'
+import { encodeMembershipBody, encodeReplyBody } from '../protocol/conversation-bodies.js'
+import type { MembershipAction } from '../protocol/conversation-bodies.js'
 import type { RotateEntry } from '../protocol/bodies.js'
 import { decodeSealedContactBody } from '../protocol/contact-bodies.js'
 import {
@@ -53,6 +55,8 @@ export interface MemberView {
   readonly self: boolean
   /** Another key in this room uses the same name: people should compare fingerprints. */
   readonly nameClash: boolean
+  /** Their chosen avatar colour (see avatar-colours.ts); 0 when none. */
+  readonly colour: number
 }
 
 export interface RoomEvents extends Record<string, unknown> {
@@ -98,6 +102,8 @@ export interface RoomComponents {
   readonly store: Store
   /** The user's current display name. */
   readonly displayName: () => string
+  /** The user's chosen avatar colour (see avatar-colours.ts); 0 or absent: none. */
+  readonly avatarColour?: () => number
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
 }
@@ -230,7 +236,7 @@ export class Room extends Emitter<RoomEvents> {
   async history (limit = 200): Promise<MessageRecord[]> {
     // Edits, deletions and reactions are stored as messages too, but shown through their targets.
     const records = await this.components.store.latestMessages(this.id, limit * 3)
-    return records.filter(m => m.kind === Kind.Text).slice(-limit)
+    return records.filter(m => isShownKind(m.kind)).slice(-limit)
   }
 
   /** Everyone seen in this room, the user first. */
@@ -243,7 +249,8 @@ export class Room extends Emitter<RoomEvents> {
     for (const m of this.memberRecords.values()) if (m.key !== this.self) count(m.name)
     const clash = (name: string): boolean => (names.get(name.toLowerCase()) ?? 0) > 1
     const views: MemberView[] = [{
-      key: this.self, name: selfName, online: !this.removed, lastSeen: now, self: true, nameClash: clash(selfName)
+      key: this.self, name: selfName, online: !this.removed, lastSeen: now, self: true, nameClash: clash(selfName),
+      colour: this.components.avatarColour?.() ?? 0
     }]
     for (const m of this.memberRecords.values()) {
       if (m.key === this.self) continue
@@ -254,7 +261,8 @@ export class Room extends Emitter<RoomEvents> {
         online: heard !== undefined && now - heard < PRESENCE_TIMEOUT_MS,
         lastSeen: m.lastSeen,
         self: false,
-        nameClash: clash(m.name)
+        nameClash: clash(m.name),
+        colour: m.colour ?? 0
       })
     }
     return views.sort((a, b) => Number(b.self) - Number(a.self) || Number(b.online) - Number(a.online) ||
@@ -267,6 +275,26 @@ export class Room extends Emitter<RoomEvents> {
    */
   async send (text: string): Promise<MessageRecord> {
     return await this.sendStored(Kind.Text, encodeTextBody({ name: this.components.displayName(), text }))
+  }
+
+  /** Sends a chat message that quotes message `seq` of `author` (which need not be held here). */
+  async reply (author: string, seq: number, text: string): Promise<MessageRecord> {
+    return await this.sendStored(Kind.Reply, encodeReplyBody({
+      targetAuthor: hexToBytes(author), targetSeq: seq, name: this.components.displayName(), text
+    }))
+  }
+
+  /**
+   * Puts "joined" or "left" in the room's log, for everyone, in order with the messages. The
+   * client sends it once when the room is first joined and when the user leaves it.
+   */
+  async announceMembership (action: MembershipAction): Promise<MessageRecord> {
+    return await this.sendStored(Kind.Membership, encodeMembershipBody({ action, name: this.components.displayName() }))
+  }
+
+  /** Tells the room about us again now (after a change of name or colour), not at the next heartbeat. */
+  async announce (): Promise<void> {
+    await this.sendPresence(true)
   }
 
   /** Replaces the text of one of our own messages, on every member's device. */
@@ -322,7 +350,7 @@ export class Room extends Emitter<RoomEvents> {
     const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq, timestamp: this.now(), body })
     const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
-    if (kind === Kind.Text) {
+    if (isShownKind(kind)) {
       await this.touch(record.timestamp)
       this.emit('message', record)
     } else {
@@ -345,7 +373,7 @@ export class Room extends Emitter<RoomEvents> {
 
   private async requireOwn (seq: number): Promise<void> {
     const target = await this.components.store.getMessage(this.id, this.self, seq)
-    if (target === undefined || target.kind !== Kind.Text) throw new RangeError(`No message of yours with number ${seq}`)
+    if (target === undefined || !isMessageKind(target.kind)) throw new RangeError(`No message of yours with number ${seq}`)
     if (target.deleted === true) throw new RangeError('That message was deleted')
   }
 
@@ -386,7 +414,7 @@ export class Room extends Emitter<RoomEvents> {
     }
     const target = await store.getMessage(this.id, targetAuthor, targetSeq)
     // Only chat messages are targets; an edit or deletion only ever names its author's own.
-    if (target === undefined || target.kind !== Kind.Text) return
+    if (target === undefined || !isMessageKind(target.kind)) return
     const updated = change(target)
     if (updated === undefined) return
     await store.replaceMessage(updated)
@@ -524,7 +552,9 @@ export class Room extends Emitter<RoomEvents> {
       throw err
     }
     switch (message.kind) {
-      case Kind.Text: return await this.receiveText(epoch, message, author)
+      case Kind.Text:
+      case Kind.Reply:
+      case Kind.Membership: return await this.receiveText(epoch, message, author)
       case Kind.Edit:
       case Kind.Delete:
       case Kind.Reaction: return await this.receiveEffect(epoch, message)
@@ -545,7 +575,7 @@ export class Room extends Emitter<RoomEvents> {
     const record = toRecord(this.id, epoch, message, this.now(), 'received')
     if (!await this.components.store.addMessage(record)) return 'ignore' // replay or duplicate
     this.activity.typing(author, false)
-    await this.heard(author, record.name, true)
+    await this.heard(author, record.name, record.membership !== 'left')
     await this.touch(record.timestamp)
     this.emit('message', record)
     return 'accept'
@@ -568,7 +598,7 @@ export class Room extends Emitter<RoomEvents> {
     const body = decodePresenceBody(message.body)
     if (!this.freshEphemeral(message, author)) return 'ignore'
     this.prekeys.set(`${epoch.tagHex}/${author}`, body.prekey)
-    this.heard(author, body.name, body.online).catch(err => { this.emit('rejected', { error: err as Error }) })
+    this.heard(author, body.name, body.online, body.colour ?? 0).catch(err => { this.emit('rejected', { error: err as Error }) })
     if (body.online) {
       if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey, body.wantsKeys === true)) this.queueShare(epoch, author)
       this.resendRotationsTo(epoch, author)
@@ -754,7 +784,7 @@ export class Room extends Emitter<RoomEvents> {
     const author = bytesToHex(message.author)
     const record = toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received')
     if (!await this.components.store.addMessage(record)) return false
-    if (message.kind !== Kind.Text) {
+    if (!isShownKind(message.kind)) {
       await this.applyEffect(message, author)
       return true
     }
@@ -774,7 +804,9 @@ export class Room extends Emitter<RoomEvents> {
     const name = this.components.displayName()
     if (name === '' || (online && !this.started)) return
     this.lastAnnounced = this.now()
-    await this.sendPlain(this.epochs.current, Kind.Presence, encodePresenceBody({ name, online, prekey: this.keys.prekey.publicKey, wantsKeys }))
+    await this.sendPlain(this.epochs.current, Kind.Presence, encodePresenceBody({
+      name, online, prekey: this.keys.prekey.publicKey, wantsKeys, colour: this.components.avatarColour?.() ?? 0
+    }))
   }
 
   private queueShare (epoch: Epoch, member: string): void {
@@ -862,11 +894,12 @@ export class Room extends Emitter<RoomEvents> {
     return true
   }
 
-  private async heard (key: string, name: string, online: boolean): Promise<void> {
+  /** Records a sign of life from a member; `colour` comes with presence, a message keeps the last one. */
+  private async heard (key: string, name: string, online: boolean, colour?: number): Promise<void> {
     const now = this.now()
     if (online) this.lastHeard.set(key, now)
     else this.lastHeard.delete(key)
-    const member = { roomId: this.id, key, name, lastSeen: now }
+    const member: MemberRecord = { roomId: this.id, key, name, lastSeen: now, colour: colour ?? this.memberRecords.get(key)?.colour }
     this.memberRecords.set(key, member)
     this.emit('members', this.members())
     await this.components.store.putMember(member)
@@ -916,6 +949,11 @@ export class Room extends Emitter<RoomEvents> {
     if (room !== undefined && timestamp > room.lastActivity) await store.updateRoom(this.id, { lastActivity: timestamp })
   }
 
+}
+
+/** Kinds that appear in the conversation log: messages and membership notices. */
+function isShownKind (kind: number): boolean {
+  return isMessageKind(kind) || kind === Kind.Membership
 }
 
 /** "Room 7KQ2M": the first group of the code the room was first joined with. */

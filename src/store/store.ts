@@ -72,6 +72,10 @@ export interface MessageRecord {
   readonly deleted?: boolean
   /** Emoji -> keys (hex) of the members who reacted with it. */
   readonly reactions?: Record<string, string[]>
+  /** For a reply: the message it quotes (author key hex, seq). */
+  readonly replyTo?: { readonly author: string, readonly seq: number }
+  /** For a membership notice: whether the author joined or left. */
+  readonly membership?: 'joined' | 'left'
 }
 
 /** What a device holds of one author's messages in a room. */
@@ -87,6 +91,8 @@ export interface MemberRecord {
   name: string
   /** Local clock of the last message or presence seen from them, ms. */
   lastSeen: number
+  /** Their chosen avatar colour (see avatar-colours.ts), from their presence; absent or 0: none. */
+  colour?: number
 }
 
 export interface Store {
@@ -150,7 +156,9 @@ export function searchable (text: string): string {
 
 /** Whether a message matches a query already passed through `searchable`. */
 export function matchesSearch (message: MessageRecord, needle: string): boolean {
-  return needle !== '' && (searchable(message.text).includes(needle) || searchable(message.name).includes(needle))
+  // Membership notices have no text of their own: searching a name finds what the person wrote.
+  return needle !== '' && message.membership === undefined &&
+    (searchable(message.text).includes(needle) || searchable(message.name).includes(needle))
 }
 
 /** Newest first, for search results. */

@@ -26,12 +26,14 @@ export interface NodePeerOptions {
   /** the member's clock */
   now?: () => number
   roomInit?: RoomInit
+  /** Post "joined"/"left" notices, as the app does. */
+  membershipNotices?: boolean
 }
 
 export async function startNodePeer (name: string, relays: string[], options: NodePeerOptions = {}): Promise<NodePeer> {
   const node = await createMeshNode({ relays, seenTtlMs: options.seenTtlMs })
   const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000 })
-  const client = await Client.open({ store: options.store ?? new MemoryStore(), now: options.now, roomInit: options.roomInit })
+  const client = await Client.open({ store: options.store ?? new MemoryStore(), now: options.now, roomInit: options.roomInit, membershipNotices: options.membershipNotices })
   await client.setDisplayName(name)
   client.attachTransport(transport)
   return {

@@ -108,8 +108,8 @@ describe('presence bodies', () => {
 
   it('round-trip online and offline, asking for keys or not, with the session prekey', () => {
     for (const body of [
-      { name: 'Ann', online: true, prekey: PREKEY, wantsKeys: false },
-      { name: 'Zoë 🦊', online: false, prekey: new Uint8Array(32), wantsKeys: false },
+      { name: 'Ann', online: true, prekey: PREKEY },
+      { name: 'Zoë 🦊', online: false, prekey: new Uint8Array(32) },
       { name: 'x'.repeat(MAX_NAME_BYTES), online: true, prekey: PREKEY, wantsKeys: true }
     ]) {
       expect(decodePresenceBody(encodePresenceBody(body))).toEqual(body)

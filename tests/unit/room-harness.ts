@@ -35,6 +35,8 @@ export interface Member {
 export interface MemberOptions {
   readonly now?: () => number
   readonly roomInit?: RoomInit
+  /** Post "joined"/"left" notices, as the app does. */
+  readonly membershipNotices?: boolean
 }
 
 /** Clients and network of one test; `close()` stops them all. */
@@ -45,7 +47,7 @@ export class Harness {
   /** A client with a name and a transport on the network, not yet in any room. */
   async member (name: string, options: MemberOptions = {}): Promise<Member> {
     const store = new MemoryStore()
-    const client = await Client.open({ store, now: options.now, roomInit: options.roomInit })
+    const client = await Client.open({ store, now: options.now, roomInit: options.roomInit, membershipNotices: options.membershipNotices })
     await client.setDisplayName(name)
     const transport = this.network.createTransport()
     const published: Uint8Array[] = []

@@ -56,13 +56,15 @@ export function listEntries (messages: readonly MessageRecord[], options: EntryO
     const day = dayKey(message.timestamp)
     const newDay = previous === undefined || dayKey(previous.timestamp) !== day
     if (newDay) entries.push({ kind: 'day', key: `day:${day}`, label: dayLabel(message.timestamp, now, options.locale) })
+    // Join and leave notices are part of the log, but never what makes a room unread.
     const unread = !unreadShown && options.lastRead !== undefined && message.author !== options.self &&
-      message.receivedAt > options.lastRead
+      message.receivedAt > options.lastRead && message.membership === undefined
     if (unread) {
       entries.push({ kind: 'unread', key: 'unread' })
       unreadShown = true
     }
     const grouped = !newDay && !unread && previous !== undefined && previous.author === message.author &&
+      previous.membership === undefined && message.membership === undefined &&
       previous.name === message.name && message.timestamp - previous.timestamp < GROUP_GAP_MS
     entries.push({ kind: 'message', key: `${message.author}:${message.seq}`, message, grouped })
     previous = message

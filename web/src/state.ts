@@ -16,6 +16,7 @@ import type { RoomSummary } from './unread.js'
 import { notificationsAllowed, notificationsUndecided, showNotification } from './notify.js'
 import { navigate } from './router.js'
 import { blockedKeys, refreshOwnLink, roomLabel, startContacts } from './contacts-state.js'
+import { replyingTo } from './replies.js'
 
 export type NetworkState = 'starting' | 'connecting' | 'online' | 'offline'
 
@@ -72,7 +73,7 @@ export async function boot (): Promise<Client> {
     onFault: fault => { storageFault.value = describeFault(fault) },
     onRecovered: () => { storageFault.value = null }
   })
-  const opened = await Client.open({ store })
+  const opened = await Client.open({ store, membershipNotices: true })
   opened.on('rooms', list => { rooms.value = list })
   opened.on('message', onAnyMessage)
   batch(() => {
@@ -122,8 +123,11 @@ export function closeRoom (): void {
 export async function send (text: string): Promise<void> {
   const room = activeRoom.value
   if (room === null) return
+  const target = replyingTo.value?.roomId === room.id ? replyingTo.value : null
   try {
-    await room.send(text)
+    if (target !== null) await room.reply(target.author, target.seq, text)
+    else await room.send(text)
+    if (replyingTo.value === target) replyingTo.value = null
   } catch (err) {
     if (!isStorageFault(err)) throw err
     // Stored after all (a later write failed)? Then it is in the outbox and goes out by itself.

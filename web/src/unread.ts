@@ -11,8 +11,9 @@ export interface RoomSummary {
   readonly unread: number
 }
 
+/** A join or leave notice is never unread (and so never notifies). */
 export function isUnread (message: MessageRecord, lastRead: number, self: string): boolean {
-  return message.author !== self && message.receivedAt > lastRead
+  return message.author !== self && message.receivedAt > lastRead && message.membership === undefined
 }
 
 export function countUnread (messages: readonly MessageRecord[], lastRead: number, self: string): number {
@@ -41,6 +42,7 @@ export function badgeText (count: number): string {
 /** "Ann: see you at…", one line, at most `max` characters. */
 export function previewLine (message: MessageRecord, self: string, max = 80): string {
   const who = message.author === self ? 'You' : message.name
+  if (message.membership !== undefined) return `${who} ${message.membership}`
   const line = `${who}: ${message.text.replace(/\s+/g, ' ').trim()}`
   const chars = [...line]
   return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : line

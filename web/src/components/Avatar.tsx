@@ -1,12 +1,13 @@
-import { avatarHue } from '../../../src/identity/identity.js'
-import { hexToBytes } from '../../../src/bytes.js'
+import { avatarBackground } from '../profile-colour.js'
 
-/** Initials on a colour derived from the person's key: the same person looks the same everywhere. */
+/**
+ * Initials on the colour the person chose, else one derived from their key: the same person
+ * looks the same everywhere.
+ */
 export function Avatar ({ name, personKey, size = 36 }: { name: string, personKey: string, size?: number }) {
-  const hue = avatarHue(hexToBytes(personKey))
   return (
     <span class='avatar' aria-hidden='true'
-      style={{ background: `hsl(${hue} 55% 42%)`, width: `${size}px`, height: `${size}px`, fontSize: `${size * 0.4}px` }}>
+      style={{ background: avatarBackground(personKey), width: `${size}px`, height: `${size}px`, fontSize: `${size * 0.4}px` }}>
       {initials(name)}
     </span>
   )

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks'
 import type { MessageRecord } from '../../../src/store/store.js'
-import { deleteMessage, editing, selfKey, toggleReaction } from '../state.js'
+import { deleteMessage, editing, removedFromRoom, selfKey, toggleReaction } from '../state.js'
+import { replyingTo } from '../replies.js'
 
 /** The quick reactions offered on every message. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢']
 
 /**
- * What can be done with a message: react (anyone), edit and delete (its author only; every
+ * What can be done with a message: reply and react (anyone), edit and delete (its author only; every
  * member's device checks that too). Shown on hover and on keyboard focus.
  */
 export function MessageActions ({ message }: { message: MessageRecord }) {
@@ -15,8 +16,26 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
   if (message.deleted === true) return null
   return (
     <div class='message-actions' role='toolbar' aria-label='Message actions'>
-      <button type='button' class='icon' aria-label='React' aria-expanded={picking} title='React'
-        onClick={() => { setPicking(!picking) }}>☺</button>
+      {!removedFromRoom.value && (
+        <button type='button' class='icon' aria-label='Reply' title='Reply'
+          onClick={() => { replyingTo.value = message }}>{'\u21A9\uFE0E'}</button>
+      )}
+      {/* The picker opens beside the React button itself, wherever it sits in the toolbar. */}
+      <span class='react-anchor'>
+        <button type='button' class='icon' aria-label='React' aria-expanded={picking} title='React'
+          onClick={() => { setPicking(!picking) }}>☺</button>
+        {picking && (
+          <div class='reaction-picker' role='group' aria-label='Pick a reaction'>
+            {QUICK_REACTIONS.map(emoji => {
+              const on = (message.reactions?.[emoji] ?? []).includes(selfKey.value)
+              return (
+                <button key={emoji} type='button' aria-label={`React with ${emoji}`} aria-pressed={on}
+                  onClick={() => { setPicking(false); void toggleReaction(message, emoji, !on) }}>{emoji}</button>
+              )
+            })}
+          </div>
+        )}
+      </span>
       {mine && (
         <button type='button' class='icon' aria-label='Edit' title='Edit'
           onClick={() => { editing.value = `${message.author}:${message.seq}` }}>✎</button>
@@ -26,17 +45,6 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
           onClick={() => {
             if (confirm('Delete this message for everyone in the room?')) void deleteMessage(message)
           }}>🗑</button>
-      )}
-      {picking && (
-        <div class='reaction-picker' role='group' aria-label='Pick a reaction'>
-          {QUICK_REACTIONS.map(emoji => {
-            const on = (message.reactions?.[emoji] ?? []).includes(selfKey.value)
-            return (
-              <button key={emoji} type='button' aria-label={`React with ${emoji}`} aria-pressed={on}
-                onClick={() => { setPicking(false); void toggleReaction(message, emoji, !on) }}>{emoji}</button>
-            )
-          })}
-        </div>
       )}
     </div>
   )

@@ -9,6 +9,7 @@ import { UnsentMessages } from './UnsentMessages.js'
 import { EditMessage } from './EditMessage.js'
 import { MessageActions } from './MessageActions.js'
 import { Reactions } from './Reactions.js'
+import { MembershipNotice, ReplyQuote } from './ReplyQuote.js'
 import type { MessageRecord } from '../../../src/store/store.js'
 
 /** Older history is loaded when the user scrolls this close to the top. */
@@ -78,12 +79,13 @@ export function MessageList () {
           {loadingOlder.value ? 'Loading older messages…' : 'Show older messages'}
         </button>
       )}
-      {items.length === 0 && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
+      {!items.some(m => m.membership === undefined) && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
       {entries.map(entry => {
         if (entry.kind === 'day') return <h2 key={entry.key} class='day-separator'><span>{entry.label}</span></h2>
         if (entry.kind === 'unread') return <p key={entry.key} class='unread-separator'><span>Unread messages</span></p>
         const { message: m, grouped } = entry
         const mine = m.author === self
+        if (m.membership !== undefined) return <MembershipNotice key={entry.key} message={m} self={mine} />
         return (
           <article key={entry.key} data-key={entry.key} tabIndex={-1}
             class={`message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${focusKey === entry.key ? ' focused' : ''}`}
@@ -97,6 +99,7 @@ export function MessageList () {
                   <time dateTime={new Date(m.timestamp).toISOString()} title={formatFull(m.timestamp)}>{time.format(m.timestamp)}</time>
                 </header>
               )}
+              {m.deleted !== true && <ReplyQuote reply={m} />}
               {m.deleted === true
                 ? <p class='text deleted'>This message was deleted</p>
                 : editing.value === entry.key

@@ -3,6 +3,7 @@ import { fingerprint } from '../../../src/identity/identity.js'
 import { client, displayName, selfKey, setDisplayName } from '../state.js'
 import { Avatar } from './Avatar.js'
 import { StorageStatus } from './StorageStatus.js'
+import { ColourPicker } from './ColourPicker.js'
 
 /** The user's name (editable), how they look to others, and their fingerprint to compare. */
 export function Profile () {
@@ -46,6 +47,7 @@ export function Profile () {
           {error !== null && <p class='error' role='alert'>{error}</p>}
           <p class='saved' role='status'>{status}</p>
         </form>
+        <ColourPicker />
       </div>
       <div class='card'>
         <h2 id='fingerprint-title'>Your fingerprint</h2>

@@ -16,6 +16,9 @@ import { TypingIndicator } from './TypingIndicator.js'
 import { MessageList } from './MessageList.js'
 import { DirectBanner, MemberContactActions } from './ContactBits.js'
 import { roomLabel } from '../contacts-state.js'
+import { ReplyBanner } from './ReplyQuote.js'
+import { MemberPresence, PairPresence } from './MemberPresence.js'
+import { replyingTo } from '../replies.js'
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -48,6 +51,7 @@ export function RoomView ({ room }: { room: Room }) {
         <div class='room-heading'>
           <h1 id='room-title'>{title}</h1>
           <p class='status' role='status'>{statusLine(online)}</p>
+          <PairPresence members={members.value} />
         </div>
         <div class='room-actions'>
           <button type='button' class='icon-button' aria-pressed={muted}
@@ -80,7 +84,7 @@ export function RoomView ({ room }: { room: Room }) {
           {!removedFromRoom.value && <Composer />}
         </div>
         <aside class='room-info' aria-label='Room details'>
-          {!direct && <details open={messages.value.length === 0 || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
+          {!direct && <details open={!messages.value.some(m => m.membership === undefined) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
             <CopyField id='room-code' label='Room code' value={roomCode.value} />
@@ -98,10 +102,7 @@ export function RoomView ({ room }: { room: Room }) {
                     <span class='warning' title='Two people in this room use this name. Ask them, by another way, which one is really them.'> ⚠ same name as someone else</span>
                   )}
                 </span>
-                {/* You are only online to the others while the relay is reachable. */}
-                <span class={m.online && (!m.self || network.value === 'online') ? 'presence on' : 'presence'}>
-                  {m.online && (!m.self || network.value === 'online') ? 'online' : 'offline'}
-                </span>
+                <MemberPresence member={m} />
                 {!direct && <MemberContactActions member={m} room={room} />}
                 {!m.self && !removedFromRoom.value && !direct && (
                   <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
@@ -131,7 +132,7 @@ function Composer () {
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
   const input = useRef<HTMLTextAreaElement>(null)
-  useEffect(() => { input.current?.focus() }, [activeRoom.value])
+  useEffect(() => { input.current?.focus() }, [activeRoom.value, replyingTo.value])
 
   const submit = async (): Promise<void> => {
     const value = text.trim()
@@ -153,6 +154,7 @@ function Composer () {
   return (
     <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}>
       {error !== null && <p class='error' role='alert'>{error}</p>}
+      <ReplyBanner onCancel={() => { input.current?.focus() }} />
       <label for='message' class='visually-hidden'>Message</label>
       <EmojiButton onDone={() => { input.current?.focus() }} onPick={emoji => {
         const el = input.current
@@ -165,6 +167,7 @@ function Composer () {
         aria-label='Message'
         onInput={e => { setText(e.currentTarget.value); noteTyping() }}
         onKeyDown={e => {
+          if (e.key === 'Escape' && replyingTo.value !== null) replyingTo.value = null
           // Enter sends; Shift+Enter (and Enter while composing with an IME) adds a line.
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault()
