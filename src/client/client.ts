@@ -184,7 +184,10 @@ export class Client extends Emitter<ClientEvents> {
     this.rooms.delete(id)
     const room = await opening?.catch(() => undefined)
     // Said before going: it reaches whoever is reachable now (and, through them, the others later).
-    if (room !== undefined && !room.removed && this.notices) await room.announceMembership('left').catch(() => {})
+    // Not in inboxes (others who hold the link would learn who asked) nor direct rooms.
+    const record = await this.components.store.getRoom(id)
+    const group = record !== undefined && record.hidden !== true && record.direct === undefined
+    if (room !== undefined && !room.removed && group && this.notices) await room.announceMembership('left').catch(() => {})
     await room?.stop()
     await this.components.store.deleteRoom(id)
     if (options.deleteHistory === true) await this.components.store.deleteMessages(id)

@@ -117,8 +117,8 @@ describe('contacts between clients', () => {
     clients = []
   })
 
-  async function person (network: MemoryNetwork, name: string): Promise<Client> {
-    const client = await Client.open({ store: new MemoryStore() })
+  async function person (network: MemoryNetwork, name: string, membershipNotices = false): Promise<Client> {
+    const client = await Client.open({ store: new MemoryStore(), membershipNotices })
     await client.setDisplayName(name)
     client.attachTransport(network.createTransport())
     await client.contacts.start()
@@ -165,6 +165,24 @@ describe('contacts between clients', () => {
     }, 'Ada to Ben')
     await benRoom.send('hello Ada')
     await waitFor(async () => (await adaRoom.history()).some(m => m.text === 'hello Ada'), 'Ben to Ada')
+  })
+
+  it('posts no joined or left notices in an inbox or a direct room, even where notices are on', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada', true)
+    const ben = await person(network, 'Ben', true)
+    await ada.contacts.request(await ben.contacts.card())
+    await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
+    await ben.contacts.accept(bytesToHex(ada.identity.publicKey))
+    await waitFor(async () => await stateOf(ada, ben) === 'accepted', 'acceptance arrives')
+    const direct = await ada.contacts.openDirect(bytesToHex(ben.identity.publicKey))
+    await direct.send('hi')
+    const inbox = await ben.openRoom(await ben.contacts.inboxRoomId())
+    const benDirect = await ben.contacts.openDirect(bytesToHex(ada.identity.publicKey))
+    await waitFor(async () => (await benDirect.history()).some(m => m.text === 'hi'), 'the direct message')
+    expect((await inbox!.history()).filter(m => m.membership !== undefined)).toEqual([])
+    expect((await benDirect.history()).filter(m => m.membership !== undefined)).toEqual([])
+    expect((await direct.history()).filter(m => m.membership !== undefined)).toEqual([])
   })
 
   it('a declined request tells the requester, and the same request is not asked again', async () => {
