@@ -2,7 +2,7 @@
  * 4. Crypto and codec: sealing (sign + encrypt) and opening (decrypt + verify) the project's
  * envelope, per second, on one core (this process's main thread), at two body sizes.
  */
-import { loadCurves } from '../src/crypto/curves.js'
+import { loadCrypto } from '../src/crypto/lazy-crypto.js'
 import { createIdentity } from '../src/identity/identity.js'
 import { generateRoomCode } from '../src/room/room-code.js'
 import { ed25519Implementation } from '../src/crypto/ed25519.js'
@@ -36,7 +36,7 @@ async function rate (fn: () => Promise<unknown>, ms: number): Promise<number> {
 }
 
 export async function measureCrypto (sizes: number[], msPerCase: number): Promise<CryptoResult> {
-  await loadCurves()
+  await loadCrypto()
   const identity = createIdentity()
   const sealer = createSealer(generateRoomCode(), identity)
   const rows: CryptoRow[] = []

@@ -5,7 +5,7 @@
  * time in its text: `b|<phase>|<sender>|<n>|<ms>`; a receiver subtracts it from its own clock.
  */
 import { Client } from '../src/client/client.js'
-import { loadCurves } from '../src/crypto/curves.js'
+import { loadCrypto } from '../src/crypto/lazy-crypto.js'
 import { createIdentity } from '../src/identity/identity.js'
 import { createMeshNode } from '../src/net/libp2p-node.js'
 import type { MeshNode } from '../src/net/libp2p-node.js'
@@ -96,7 +96,7 @@ async function createNodeWithRetry (relays: string[]): Promise<MeshNode> {
 }
 
 async function startBaseline (name: string, url: string, code: string, autoReply: boolean): Promise<Member> {
-  await loadCurves()
+  await loadCrypto()
   const member: BaselineMember = new BaselineMember(url, createIdentity(), parseRoomCode(code), name, text => {
     onText(text, autoReply ? t => { void member.send(t) } : undefined)
   })

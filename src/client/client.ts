@@ -4,7 +4,7 @@
  * (in the browser it is loaded lazily, after history is on screen).
  */
 import { createIdentity } from '../identity/identity.js'
-import { loadCurves } from '../crypto/curves.js'
+import { loadCrypto } from '../crypto/lazy-crypto.js'
 import { ed25519PublicKey } from '../crypto/ed25519.js'
 import type { Identity } from '../identity/identity.js'
 import { normaliseName } from '../protocol/bodies.js'
@@ -71,7 +71,7 @@ export class Client extends Emitter<ClientEvents> {
     const stored = await components.store.getMeta<{ secretKey: Uint8Array }>(IDENTITY_KEY)
     let identity: Identity
     if (stored === undefined) {
-      await loadCurves()
+      await loadCrypto()
       identity = createIdentity()
       await components.store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
     } else {

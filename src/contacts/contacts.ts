@@ -9,7 +9,7 @@
  * replies are ephemeral, so each side repeats itself when new peers appear, until answered.
  */
 import { bytesToHex, concatBytes, hexToBytes, utf8 } from '../bytes.js'
-import { loadCurves } from '../crypto/curves.js'
+import { loadCrypto } from '../crypto/lazy-crypto.js'
 import { identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../crypto/pairwise.js'
 import { roomIdOf } from '../crypto/room-keys.js'
 import { Emitter } from '../events.js'
@@ -106,7 +106,7 @@ export class Contacts extends Emitter<ContactsEvents> {
    * and the direct rooms, so answers and messages arrive.
    */
   async start (): Promise<void> {
-    await loadCurves()
+    await loadCrypto()
     await this.load()
     await this.join(await this.inboxCode(), { hidden: true })
     for (const contact of this.list.values()) {
@@ -159,7 +159,7 @@ export class Contacts extends Emitter<ContactsEvents> {
    * in the shared room `viaRoom`. Opens the direct room at once.
    */
   async request (card: { key: string, name: string, inbox?: string }, viaRoom?: string): Promise<ContactRecord> {
-    await loadCurves()
+    await loadCrypto()
     if (card.key === this.self) throw new RangeError('You cannot add yourself as a contact')
     if (!/^[0-9a-f]{64}$/.test(card.key)) throw new RangeError('"key" expected 64 hex digits')
     const via = card.inbox !== undefined
@@ -191,7 +191,7 @@ export class Contacts extends Emitter<ContactsEvents> {
 
   /** Accepts an incoming request: joins the direct room and says so there. */
   async accept (key: string): Promise<ContactRecord> {
-    await loadCurves()
+    await loadCrypto()
     return await this.change(async () => {
       const contact = this.list.get(key)
       if (contact === undefined || contact.state !== 'incoming') throw new RangeError('There is no request from them to accept')
@@ -201,7 +201,7 @@ export class Contacts extends Emitter<ContactsEvents> {
 
   /** Declines an incoming request, telling the requester. */
   async decline (key: string): Promise<void> {
-    await loadCurves()
+    await loadCrypto()
     const contact = await this.change(async () => {
       const found = this.list.get(key)
       if (found === undefined || found.state !== 'incoming') throw new RangeError('There is no request from them to decline')
@@ -252,7 +252,7 @@ export class Contacts extends Emitter<ContactsEvents> {
 
   /** Opens the direct room with an accepted contact. */
   async openDirect (key: string): Promise<Room> {
-    await loadCurves()
+    await loadCrypto()
     const contact = await this.get(key)
     if (contact === undefined || (contact.state !== 'accepted' && contact.state !== 'requested')) throw new RangeError('Not a contact yet')
     const room = await this.join(this.directCode(key), { direct: key })
@@ -271,7 +271,7 @@ export class Contacts extends Emitter<ContactsEvents> {
 
   /** Handles a contact request or reply seen in room `roomId`. Never throws. */
   async receive (roomId: string, signal: ContactSignal): Promise<SignalOutcome> {
-    await loadCurves()
+    await loadCrypto()
     await this.load()
     if (signal.author === this.self) return 'not-for-us'
     let plaintext: Uint8Array

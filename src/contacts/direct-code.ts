@@ -10,7 +10,7 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { assertBytes, concatBytes, utf8 } from '../bytes.js'
-import { curves } from '../crypto/curves.js'
+import { curves } from '../crypto/lazy-crypto.js'
 import { identitySecretToX25519, identityToX25519 } from '../crypto/pairwise.js'
 import { generateRoomCode } from '../room/room-code.js'
 import type { RoomCode } from '../room/room-code.js'

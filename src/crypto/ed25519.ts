@@ -7,7 +7,7 @@
  * the native implementations, so every peer accepts and rejects the same signatures.
  */
 import { bytesToHex, concatBytes, hexToBytes } from '../bytes.js'
-import { loadCurves } from './curves.js'
+import { loadCrypto } from './lazy-crypto.js'
 
 /** DER prefix of a PKCS#8 Ed25519 private key: the 32-byte seed follows it. */
 const PKCS8_PREFIX = hexToBytes('302e020100300506032b657004220420')
@@ -28,7 +28,7 @@ let precomputed = false
 export async function ed25519Sign (message: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array> {
   const subtle = await nativeEd25519()
   if (subtle === undefined) {
-    const { ed25519 } = await loadCurves()
+    const { ed25519 } = (await loadCrypto()).curves
     precompute(ed25519)
     return ed25519.sign(message, secretKey)
   }
@@ -44,7 +44,7 @@ export async function ed25519Sign (message: Uint8Array, secretKey: Uint8Array): 
  */
 export async function ed25519PublicKey (secretKey: Uint8Array): Promise<Uint8Array> {
   const subtle = await nativeEd25519()
-  if (subtle === undefined) return (await loadCurves()).ed25519.getPublicKey(secretKey)
+  if (subtle === undefined) return (await loadCrypto()).curves.ed25519.getPublicKey(secretKey)
   const key = await subtle.importKey('pkcs8', buffer(concatBytes(PKCS8_PREFIX, secretKey)), ALGORITHM, true, ['sign'])
   const { x } = await subtle.exportKey('jwk', key)
   return fromBase64Url(x!)
@@ -54,7 +54,7 @@ export async function ed25519Verify (signature: Uint8Array, message: Uint8Array,
   if (signature.length !== 64 || publicKey.length !== 32) return false
   const subtle = await nativeEd25519()
   try {
-    if (subtle === undefined) return (await loadCurves()).ed25519.verify(signature, message, publicKey, { zip215: false })
+    if (subtle === undefined) return (await loadCrypto()).curves.ed25519.verify(signature, message, publicKey, { zip215: false })
     const key = await cached(publicKeys, bytesToHex(publicKey), async () =>
       await subtle.importKey('raw', buffer(publicKey), ALGORITHM, false, ['verify']))
     return await subtle.verify(ALGORITHM, key, buffer(signature), buffer(message))
@@ -103,7 +103,7 @@ function buffer (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? bytes as Uint8Array<ArrayBuffer> : new Uint8Array(bytes)
 }
 
-function precompute (ed25519: Awaited<ReturnType<typeof loadCurves>>['ed25519']): void {
+function precompute (ed25519: Awaited<ReturnType<typeof loadCrypto>>['curves']['ed25519']): void {
   if (precomputed) return
   precomputed = true
   ed25519.Point.BASE.precompute(8, false)

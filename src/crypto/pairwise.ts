@@ -3,12 +3,11 @@
  * recipient's X25519 key (a session prekey, or the identity key converted from Ed25519), then
  * HKDF-SHA256 and XChaCha20-Poly1305. Used to hand out sender chains and new epoch secrets.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, utf8 } from '../bytes.js'
 import { DecryptError } from '../errors.js'
-import { curves } from './curves.js'
+import { chacha, curves } from './lazy-crypto.js'
 
 export const X25519_BYTES = 32
 const ZERO_NONCE = new Uint8Array(24)
@@ -43,7 +42,7 @@ export function sealTo (recipientX25519: Uint8Array, plaintext: Uint8Array, cont
   const ephemeral = x25519.keygen()
   const key = boxKey(x25519.getSharedSecret(ephemeral.secretKey, recipientX25519), ephemeral.publicKey, recipientX25519, context)
   // Each key is used once (fresh ephemeral), so a fixed nonce is safe.
-  return { ephemeral: ephemeral.publicKey, ciphertext: xchacha20poly1305(key, ZERO_NONCE).encrypt(plaintext) }
+  return { ephemeral: ephemeral.publicKey, ciphertext: chacha().xchacha20poly1305(key, ZERO_NONCE).encrypt(plaintext) }
 }
 
 /** Opens a box sealed to our X25519 key. @throws DecryptError */
@@ -52,7 +51,7 @@ export function openFrom (secretX25519: Uint8Array, box: PairwiseBox, context: U
   try {
     const ownPublic = x25519.getPublicKey(secretX25519)
     const key = boxKey(x25519.getSharedSecret(secretX25519, box.ephemeral), box.ephemeral, ownPublic, context)
-    return xchacha20poly1305(key, ZERO_NONCE).decrypt(box.ciphertext)
+    return chacha().xchacha20poly1305(key, ZERO_NONCE).decrypt(box.ciphertext)
   } catch {
     throw new DecryptError('Could not open a box addressed to us')
   }

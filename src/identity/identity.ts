@@ -2,11 +2,11 @@
  * A person's identity: an Ed25519 key pair made once on the device and kept in its store.
  * The public key is the author id on every message; the fingerprint is what two people compare
  * to be sure they talk to each other. Making or loading a key pair needs the curves loaded
- * (`loadCurves()`).
+ * (`loadCrypto()`).
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { assertBytes, bytesToHex } from '../bytes.js'
-import { curves } from '../crypto/curves.js'
+import { curves } from '../crypto/lazy-crypto.js'
 import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js'
 
 export interface Identity {

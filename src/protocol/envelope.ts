@@ -21,11 +21,11 @@
  *
  * These functions are stateless; replays are caught by the room, which knows what it holds.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { assertBytes, concatBytes, utf8 } from '../bytes.js'
 import {
   BadSignatureError, DecryptError, MalformedError, TooLargeError, UnknownEpochError, UnsupportedVersionError
 } from '../errors.js'
+import { chacha } from '../crypto/lazy-crypto.js'
 import { sign, verify } from '../identity/identity.js'
 import type { Identity } from '../identity/identity.js'
 import {
@@ -131,7 +131,7 @@ export function chainedPayload (message: SignedMessage, chainId: Uint8Array, ind
   assertBytes(chainId, 'chainId', CHAIN_ID_BYTES)
   checkUint(index, 'index', 0xffffffff)
   const header = encodePayloadHeader(Mode.Chained, message.author, chainId, index)
-  const data = xchacha20poly1305(messageKey, ZERO_NONCE, concatBytes(CHAIN_PREFIX, header)).encrypt(encodeSigned(message))
+  const data = chacha().xchacha20poly1305(messageKey, ZERO_NONCE, concatBytes(CHAIN_PREFIX, header)).encrypt(encodeSigned(message))
   return { mode: Mode.Chained, author: message.author, chainId, index, data }
 }
 
@@ -139,7 +139,7 @@ export function chainedPayload (message: SignedMessage, chainId: Uint8Array, ind
 export function openChained (payload: Payload, messageKey: Uint8Array): Uint8Array {
   const header = encodePayloadHeader(payload.mode, payload.author, payload.chainId, payload.index)
   try {
-    return xchacha20poly1305(messageKey, ZERO_NONCE, concatBytes(CHAIN_PREFIX, header)).decrypt(payload.data)
+    return chacha().xchacha20poly1305(messageKey, ZERO_NONCE, concatBytes(CHAIN_PREFIX, header)).decrypt(payload.data)
   } catch {
     throw new DecryptError('Could not decrypt the message with its sender key')
   }
@@ -153,7 +153,7 @@ export function sealFrame (keys: FrameKeys, payload: Payload, nonce = randomNonc
   assertBytes(keys.tag, 'tag', EPOCH_TAG_BYTES)
   assertBytes(nonce, 'nonce', NONCE_BYTES)
   const plaintext = concatBytes(encodePayloadHeader(payload.mode, payload.author, payload.chainId, payload.index), payload.data)
-  const ciphertext = xchacha20poly1305(keys.frameKey, nonce, frameAad(keys.tag)).encrypt(plaintext)
+  const ciphertext = chacha().xchacha20poly1305(keys.frameKey, nonce, frameAad(keys.tag)).encrypt(plaintext)
   const frame = concatBytes(Uint8Array.of(FRAME_VERSION), keys.tag, nonce, ciphertext)
   if (frame.length > MAX_FRAME_BYTES) {
     throw new TooLargeError(`Frame is ${frame.length} bytes; the limit is ${MAX_FRAME_BYTES}`)
@@ -180,7 +180,7 @@ export function openFrame<K extends FrameKeys> (frame: Uint8Array, keysForTag: (
   if (keys === undefined) throw new UnknownEpochError()
   let plaintext: Uint8Array
   try {
-    plaintext = xchacha20poly1305(keys.frameKey, frame.subarray(1 + EPOCH_TAG_BYTES, FRAME_OVERHEAD - AEAD_TAG_BYTES), frameAad(keys.tag))
+    plaintext = chacha().xchacha20poly1305(keys.frameKey, frame.subarray(1 + EPOCH_TAG_BYTES, FRAME_OVERHEAD - AEAD_TAG_BYTES), frameAad(keys.tag))
       .decrypt(frame.subarray(FRAME_OVERHEAD - AEAD_TAG_BYTES))
   } catch {
     throw new DecryptError()

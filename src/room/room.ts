@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, fromUtf8, hexToBytes, utf8 } from '../bytes.js'
-import { curvesLoaded, loadCurves } from '../crypto/curves.js'
+import { cryptoLoaded, loadCrypto } from '../crypto/lazy-crypto.js'
 import { identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../crypto/pairwise.js'
 import { Emitter } from '../events.js'
 import { RemovedMemberError } from '../errors.js'
@@ -218,9 +218,9 @@ export class Room extends Emitter<RoomEvents> {
   /** Connects the room to a network; history and sending work before this, sending waits for it. */
   attach (transport: Transport): void {
     if (this.transport === transport) return
-    // Key shares and rotations need the curves: the room joins the network once they are here.
-    if (!curvesLoaded()) {
-      void loadCurves().then(() => { this.attach(transport) })
+    // Every frame is sealed or opened with the lazily loaded crypto: the room joins the network once it is here.
+    if (!cryptoLoaded()) {
+      void loadCrypto().then(() => { this.attach(transport) })
       return
     }
     this.transport = transport
@@ -426,7 +426,7 @@ export class Room extends Emitter<RoomEvents> {
    * removed (and anyone who only ever had an older code) cannot read anything from then on.
    */
   async rotate (remove: string[] = []): Promise<void> {
-    await loadCurves()
+    await loadCrypto()
     if (this.removed) throw new Error('You were removed from this room')
     if (remove.includes(this.self)) throw new RangeError('To leave a room, leave it; you cannot remove yourself')
     if (remove.length > MAX_REMOVED) throw new RangeError(`At most ${MAX_REMOVED} members can be removed at once`)

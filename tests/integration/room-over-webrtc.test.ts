@@ -13,10 +13,10 @@ import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 import { dialWithRetry, sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
-import { loadCurves } from '../../src/crypto/curves.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
-// Tests below use the curves synchronously, as the core does once they are loaded.
-await loadCurves()
+// Tests below use the curves and cipher synchronously, as the core does once they are loaded.
+await loadCrypto()
 
 describe('a room over WebRTC through a real relay', () => {
   let relay: RelayProcess

@@ -15,10 +15,10 @@ import { MemoryStore } from '../../src/store/memory-store.js'
 import { catchError } from './catch-error.js'
 import { plainFrame, waitFor } from './room-harness.js'
 import { signMessage } from '../../src/protocol/envelope.js'
-import { loadCurves } from '../../src/crypto/curves.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
-// Tests below use the curves synchronously, as the core does once they are loaded.
-await loadCurves()
+// Tests below use the curves and cipher synchronously, as the core does once they are loaded.
+await loadCrypto()
 
 const id16 = new Uint8Array(16).fill(7)
 

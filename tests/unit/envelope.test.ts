@@ -15,10 +15,10 @@ import {
 import type { FrameKeys, Payload, SignedMessage } from '../../src/protocol/envelope.js'
 import { roomCodeFromSecret } from '../../src/room/room-code.js'
 import { catchError } from './catch-error.js'
-import { loadCurves } from '../../src/crypto/curves.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
-// Tests below use the curves synchronously, as the core does once they are loaded.
-await loadCurves()
+// Tests below use the curves and cipher synchronously, as the core does once they are loaded.
+await loadCrypto()
 
 const EPOCH = deriveEpochKeys(roomCodeFromSecret('7KQ2MX9D4RT0V1ABCDEFGHJKMN'))
 const NEXT_EPOCH = deriveEpochKeys(roomCodeFromSecret('0123456789ABCDEFGHJKMNPQRS'), 1)

@@ -8,10 +8,10 @@ import { Kind, decodePresenceBody } from '../../src/protocol/bodies.js'
 import { KeyBook } from '../../src/room/key-book.js'
 import { Harness, internals, payloadOf, texts, waitFor } from './room-harness.js'
 import type { Member } from './room-harness.js'
-import { loadCurves } from '../../src/crypto/curves.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
-// Tests below use the curves synchronously, as the core does once they are loaded.
-await loadCurves()
+// Tests below use the curves and cipher synchronously, as the core does once they are loaded.
+await loadCrypto()
 
 describe('KeyBook.needsShare', () => {
   it('is true for a new prekey, then only when asked and at most every 5 s', () => {

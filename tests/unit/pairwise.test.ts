@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { utf8 } from '../../src/bytes.js'
 import { createPrekey, identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../../src/crypto/pairwise.js'
 import { createIdentity } from '../../src/identity/identity.js'
-import { loadCurves } from '../../src/crypto/curves.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
-// Tests below use the curves synchronously, as the core does once they are loaded.
-await loadCurves()
+// Tests below use the curves and cipher synchronously, as the core does once they are loaded.
+await loadCrypto()
 
 const CONTEXT = utf8('test/context')
 

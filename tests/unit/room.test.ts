@@ -13,10 +13,10 @@ import {
   Harness, chainedFrameFrom, chainedFrames, handshake, internals, pause, payloadOf, plainFrame, signedText, texts, waitFor
 } from './room-harness.js'
 import type { Member } from './room-harness.js'
-import { loadCurves } from '../../src/crypto/curves.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
-// Tests below use the curves synchronously, as the core does once they are loaded.
-await loadCurves()
+// Tests below use the curves and cipher synchronously, as the core does once they are loaded.
+await loadCrypto()
 
 const DAY_MS = 24 * 60 * 60_000
 /** How far off an ephemeral message's time may be (five minutes, as the protocol documents). */

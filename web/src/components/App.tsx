@@ -1,12 +1,14 @@
 import { useEffect } from 'preact/hooks'
 import { activeRoom, closeRoom, notice, openRoom, rooms } from '../state.js'
 import { navigate, route } from '../router.js'
-import { Home } from './Home.js'
-import { Profile } from './Profile.js'
-import { Contacts } from './Contacts.js'
+import { lazy } from './lazy.js'
 import { Sidebar } from './Sidebar.js'
 import { RoomView } from './RoomView.js'
 import { StorageFaultNotice } from './StorageStatus.js'
+
+const Home = lazy(async () => (await import('./Home.js')).Home)
+const Profile = lazy(async () => (await import('./Profile.js')).Profile)
+const Contacts = lazy(async () => (await import('./Contacts.js')).Contacts)
 
 export function App () {
   const current = route.value

@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'preact/hooks'
+import type { ComponentType } from 'preact'
+
+/**
+ * A component whose code is fetched the first time it is shown. Screens that are not on the way
+ * to a room's history (creating or joining a room, the profile, contacts) load this way, so the
+ * code that must arrive before history shows stays small.
+ */
+export function lazy<P extends object> (load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | undefined
+  let loading: Promise<ComponentType<P>> | undefined
+  return function Lazy (props: P) {
+    const [component, setComponent] = useState(() => loaded)
+    const [failed, setFailed] = useState(false)
+    useEffect(() => {
+      if (component !== undefined) return
+      loading ??= load().then(c => (loaded = c))
+      loading.then(c => { setComponent(() => c) }, () => {
+        loading = undefined
+        setFailed(true)
+      })
+    }, [])
+    if (failed) return <p class='notice' role='alert'>This page could not be loaded. Check the connection and reload.</p>
+    if (component === undefined) return <p class='boot' aria-busy='true'>Loading…</p>
+    const Loaded = component
+    return <Loaded {...props} />
+  }
+}
