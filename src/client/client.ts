@@ -3,8 +3,10 @@
  * network once it is up. Everything works from the store first; the network is attached later
  * (in the browser it is loaded lazily, after history is on screen).
  */
-import { createIdentity, identityFromSecretKey } from '../identity/identity.js'
 import type { Identity } from '../identity/identity.js'
+import { createBackup } from '../identity/backup.js'
+import type { KdfParams } from '../crypto/passphrase-box.js'
+import { NAME_KEY, loadIdentity } from './identity-vault.js'
 import { normaliseName } from '../protocol/bodies.js'
 import type { Transport } from '../net/transport.js'
 import { Room } from '../room/room.js'
@@ -15,15 +17,14 @@ import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
 
-const IDENTITY_KEY = 'identity'
-const NAME_KEY = 'displayName'
-
 export interface ClientComponents {
   readonly store: Store
   /** Options for every room (rate limits). */
   readonly roomInit?: RoomInit
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
+  /** The app lock's passphrase, when the identity is locked (see identity-vault.ts). */
+  readonly passphrase?: string
 }
 
 export interface ClientEvents extends Record<string, unknown> {
@@ -51,16 +52,12 @@ export class Client extends Emitter<ClientEvents> {
     super()
   }
 
-  /** Loads the identity from the store, or creates and stores one on first use. */
+  /**
+   * Loads the identity from the store, or creates and stores one on first use.
+   * @throws LockedError / WrongPassphraseError when it is locked and the passphrase is missing or wrong
+   */
   static async open (components: ClientComponents): Promise<Client> {
-    const stored = await components.store.getMeta<{ secretKey: Uint8Array }>(IDENTITY_KEY)
-    let identity: Identity
-    if (stored === undefined) {
-      identity = createIdentity()
-      await components.store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
-    } else {
-      identity = identityFromSecretKey(stored.secretKey)
-    }
+    const identity = await loadIdentity(components.store, components.passphrase)
     const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
     return new Client(components, identity, name)
   }
@@ -160,6 +157,12 @@ export class Client extends Emitter<ClientEvents> {
   /** Stored messages matching `query`, newest first (see `Store.searchMessages`). */
   async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {
     return await this.components.store.searchMessages(query, options)
+  }
+
+  /** A passphrase-sealed backup of the identity, its name and its rooms (see identity/backup.ts). */
+  async exportBackup (passphrase: string, params?: KdfParams): Promise<string> {
+    const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined).map(r => r.secret)
+    return await createBackup({ identity: this.identity, displayName: this.name, rooms }, passphrase, params)
   }
 
   /** Connects every open room, now and later, to the network. */
