@@ -6,7 +6,7 @@
 import type { Identity } from '../identity/identity.js'
 import { createBackup } from '../identity/backup.js'
 import type { KdfParams } from '../crypto/passphrase-box.js'
-import { NAME_KEY, loadIdentity } from './identity-vault.js'
+import { NAME_KEY, SHARED_KEY, loadIdentity } from './identity-vault.js'
 import { normaliseName } from '../protocol/bodies.js'
 import type { Transport } from '../net/transport.js'
 import { Room } from '../room/room.js'
@@ -47,7 +47,9 @@ export class Client extends Emitter<ClientEvents> {
   private constructor (
     private readonly components: ClientComponents,
     readonly identity: Identity,
-    private name: string
+    private name: string,
+    /** Exported or restored: the identity may be on another device too. */
+    private shared: boolean
   ) {
     super()
   }
@@ -59,7 +61,8 @@ export class Client extends Emitter<ClientEvents> {
   static async open (components: ClientComponents): Promise<Client> {
     const identity = await loadIdentity(components.store, components.passphrase)
     const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
-    return new Client(components, identity, name)
+    const shared = await components.store.getMeta<boolean>(SHARED_KEY) === true
+    return new Client(components, identity, name, shared)
   }
 
   /** The display name; empty until the user picks one. */
@@ -122,6 +125,7 @@ export class Client extends Emitter<ClientEvents> {
       identity: this.identity,
       store,
       displayName: () => this.name,
+      sharedIdentity: () => this.shared,
       now: this.components.now
     }, record, this.components.roomInit)
     room.on('message', message => {
@@ -162,6 +166,8 @@ export class Client extends Emitter<ClientEvents> {
   /** A passphrase-sealed backup of the identity, its name and its rooms (see identity/backup.ts). */
   async exportBackup (passphrase: string, params?: KdfParams): Promise<string> {
     const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined).map(r => r.secret)
+    this.shared = true
+    await this.components.store.putMeta(SHARED_KEY, true)
     return await createBackup({ identity: this.identity, displayName: this.name, rooms }, passphrase, params)
   }
 

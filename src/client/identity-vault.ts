@@ -17,6 +17,8 @@ export { WrongPassphraseError } from '../crypto/passphrase-box.js'
 
 export const IDENTITY_KEY = 'identity'
 export const NAME_KEY = 'displayName'
+/** Set once the identity was exported or restored: it may be on another device too. */
+export const SHARED_KEY = 'identityShared'
 const LOCK_CONTEXT = 'meshchat/lock/v1'
 
 /** What the store keeps under IDENTITY_KEY: the key itself, or only its sealed form. */
@@ -73,6 +75,7 @@ export async function restoreIdentity (store: Store, backup: BackupContents, now
   const codes = backup.rooms.map(secret => roomCodeFromSecret(secret)) // a bad code stops the restore before any write
   await store.putMeta(IDENTITY_KEY, { secretKey: backup.identity.secretKey })
   await store.putMeta(NAME_KEY, backup.displayName)
+  await store.putMeta(SHARED_KEY, true)
   for (const code of codes) {
     const id = roomIdOf(code)
     if (await store.getRoom(id) === undefined) await store.putRoom({ id, secret: code.secret, joinedAt: now, lastActivity: 0 })

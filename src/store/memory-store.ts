@@ -46,8 +46,8 @@ export class MemoryStore implements Store {
     for (const [key, message] of this.messages) if (message.roomId === roomId) this.messages.delete(key)
   }
 
-  async nextSeq (roomId: string): Promise<number> {
-    const seq = (this.seqs.get(roomId) ?? 0) + 1
+  async nextSeq (roomId: string, above = 0): Promise<number> {
+    const seq = Math.max(this.seqs.get(roomId) ?? 0, above) + 1
     this.seqs.set(roomId, seq)
     return seq
   }
@@ -90,6 +90,10 @@ export class MemoryStore implements Store {
   async setMessageState (roomId: string, author: string, seq: number, state: MessageState): Promise<void> {
     const message = this.messages.get(messageKey(roomId, author, seq))
     if (message !== undefined) message.state = state
+  }
+
+  async removeMessage (roomId: string, author: string, seq: number): Promise<void> {
+    this.messages.delete(messageKey(roomId, author, seq))
   }
 
   async replaceMessage (message: MessageRecord): Promise<void> {

@@ -130,6 +130,24 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
         const seqs = await Promise.all(Array.from({ length: 20 }, async () => await store.nextSeq(ROOM_A)))
         expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
       })
+
+      it('jumps above a number another device used, and never goes back below it', async () => {
+        expect(await store.nextSeq(ROOM_A)).toBe(1)
+        expect(await store.nextSeq(ROOM_A, 7)).toBe(8)
+        expect(await store.nextSeq(ROOM_A)).toBe(9)
+        expect(await store.nextSeq(ROOM_A, 3)).toBe(10)
+      })
+    })
+
+    describe('removeMessage', () => {
+      it('removes exactly one message, freeing its number', async () => {
+        await store.addMessage(message({ seq: 1 }))
+        await store.addMessage(message({ seq: 2 }))
+        await store.removeMessage(ROOM_A, ME, 1)
+        expect(await store.hasMessage(ROOM_A, ME, 1)).toBe(false)
+        expect(await store.hasMessage(ROOM_A, ME, 2)).toBe(true)
+        expect(await store.addMessage(message({ seq: 1 }))).toBe(true)
+      })
     })
 
     describe('messages', () => {
