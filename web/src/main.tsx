@@ -3,11 +3,12 @@ import { App } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
 import { boot } from './state.js'
+import { LockScreen } from './components/LockScreen.js'
 import './styles.css'
 
 const root = document.getElementById('app')!
 
-const client = await boot()
+const client = await boot(() => { render(<LockScreen />, root) })
 // Leaving the page: say goodbye, so others see us offline now rather than after a timeout.
 addEventListener('pagehide', () => { void client.close() })
 render(<App />, root)

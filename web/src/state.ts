@@ -3,7 +3,7 @@
  * actions; only this file talks to the core's Client.
  */
 import { batch, computed, effect, signal } from '@preact/signals'
-import { Client } from '../../src/client/client.js'
+import type { Client } from '../../src/client/client.js'
 import { roomTitle } from '../../src/room/room.js'
 import type { MemberView, Room } from '../../src/room/room.js'
 import type { MessageRecord, RoomRecord, Store } from '../../src/store/store.js'
@@ -16,6 +16,7 @@ import { countUnread, isUnread, titleWithUnread, unreadTotal } from './unread.js
 import type { RoomSummary } from './unread.js'
 import { notificationsAllowed, notificationsUndecided, showNotification } from './notify.js'
 import { navigate } from './router.js'
+import { openIdentity, otherDeviceSeen } from './identity-actions.js'
 
 export type NetworkState = 'starting' | 'connecting' | 'online' | 'offline'
 
@@ -57,8 +58,11 @@ const HISTORY_PAGE = 200
 
 let detachRoom: Array<() => void> = []
 
-/** Opens the store and the identity; everything on screen comes from here before the network. */
-export async function boot (): Promise<Client> {
+/**
+ * Opens the store and the identity; everything on screen comes from here before the network.
+ * With the app lock on, `onLocked` shows the lock screen and this resolves once unlocked.
+ */
+export async function boot (onLocked: () => void = () => {}): Promise<Client> {
   let store: Store
   try {
     store = await IdbStore.open()
@@ -72,7 +76,7 @@ export async function boot (): Promise<Client> {
     onFault: fault => { storageFault.value = describeFault(fault) },
     onRecovered: () => { storageFault.value = null }
   })
-  const opened = await Client.open({ store })
+  const opened = await openIdentity(store, onLocked)
   opened.on('rooms', list => { rooms.value = list })
   opened.on('message', onAnyMessage)
   batch(() => {
@@ -197,6 +201,10 @@ async function showRoom (room: Room): Promise<void> {
     room.on('receipts', () => { receiptsVersion.value++ }),
     room.on('epoch', ({ code }) => { roomCode.value = code.display }),
     room.on('removed', () => { removedFromRoom.value = true }),
+    room.on('other-device', () => { otherDeviceSeen.value = true }),
+    room.on('message-renumbered', ({ from, record }) => {
+      messages.value = insertSorted(messages.value.filter(m => !(m.author === record.author && m.seq === from)), record)
+    }),
     room.on('peers', count => {
       roomPeers.value = count
       members.value = room.members()

@@ -3,6 +3,9 @@ import { fingerprint } from '../../../src/identity/identity.js'
 import { client, displayName, selfKey, setDisplayName } from '../state.js'
 import { Avatar } from './Avatar.js'
 import { StorageStatus } from './StorageStatus.js'
+import { BackupCard } from './BackupCard.js'
+import { RestoreCard } from './RestoreCard.js'
+import { LockCard } from './LockCard.js'
 
 /** The user's name (editable), how they look to others, and their fingerprint to compare. */
 export function Profile () {
@@ -57,6 +60,9 @@ export function Profile () {
           {groups.map((g, i) => <span key={i}>{g}{i < groups.length - 1 ? ' ' : ''}</span>)}
         </p>
       </div>
+      <BackupCard />
+      <LockCard />
+      <RestoreCard replacing />
       <StorageStatus />
     </section>
   )
