@@ -115,6 +115,26 @@ describe('one identity on two devices', () => {
     expect(await numbering(s.roomA, s.author)).toEqual(reference)
   })
 
+  it('an edit written offline follows its message to the new number', async () => {
+    const s = await setting()
+    await s.roomA.send('A1')
+    await waitFor(async () => (await texts(s.roomC)).includes('A1'), 'Cat has A1')
+    s.tA.setOnline(false)
+    const draft = await s.roomA.send('typo hree') // pending as 2
+    await s.roomA.edit(draft.seq, 'typo here') // pending as 3, pointing at 2
+    const roomB = (await s.annB.openRoom(s.roomA.id))!
+    s.annB.attachTransport(s.network.createTransport())
+    await waitFor(async () => (await texts(roomB)).includes('A1'), 'B gets A1')
+    await roomB.send('B2')
+    await roomB.send('B3')
+    await waitFor(async () => (await texts(s.roomC)).includes('B3'), 'B3 reaches Cat')
+
+    s.tA.setOnline(true)
+    await waitFor(async () => (await texts(s.roomC)).includes('typo here'), 'the edited message reaches Cat', 10_000)
+    expect((await s.roomC.history()).find(m => m.text === 'typo here')?.seq).toBe(4)
+    expect(await texts(s.roomC)).toEqual(['A1', 'B2', 'B3', 'typo here'])
+  })
+
   it('both devices online: each sees the other, says so, and messages sent at the same moment all arrive', async () => {
     const s = await setting()
     const roomB = (await s.annB.openRoom(s.roomA.id))!
