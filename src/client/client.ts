@@ -165,7 +165,8 @@ export class Client extends Emitter<ClientEvents> {
 
   /** A passphrase-sealed backup of the identity, its name and its rooms (see identity/backup.ts). */
   async exportBackup (passphrase: string, params?: KdfParams): Promise<string> {
-    const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined).map(r => r.secret)
+    const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined)
+      .map(r => ({ secret: r.secret, epochs: r.epochs }))
     this.shared = true
     await this.components.store.putMeta(SHARED_KEY, true)
     return await createBackup({ identity: this.identity, displayName: this.name, rooms }, passphrase, params)

@@ -12,6 +12,7 @@ import type { KdfParams } from '../crypto/passphrase-box.js'
 import { roomIdOf } from '../crypto/room-keys.js'
 import { roomCodeFromSecret } from '../room/room-code.js'
 import type { Store } from '../store/store.js'
+import type { StoredEpoch } from '../room/epochs.js'
 
 export { WrongPassphraseError } from '../crypto/passphrase-box.js'
 
@@ -23,6 +24,12 @@ const LOCK_CONTEXT = 'meshchat/lock/v1'
 
 /** What the store keeps under IDENTITY_KEY: the key itself, or only its sealed form. */
 type StoredIdentity = { secretKey: Uint8Array } | { locked: Uint8Array }
+
+/** The epochs held here plus those from a backup, each once (by number and code). */
+function mergeEpochs (held: StoredEpoch[] | undefined, restored: StoredEpoch[]): StoredEpoch[] {
+  const all = [...(held ?? []), ...restored]
+  return all.filter((e, i) => all.findIndex(o => o.number === e.number && o.secret === e.secret) === i)
+}
 
 /** Thrown when the identity is locked and no passphrase was given. */
 export class LockedError extends Error {
@@ -72,12 +79,18 @@ export async function unlockIdentity (store: Store, passphrase: string): Promise
  * are added to the rooms already here. Call with no client open on the store; open one after.
  */
 export async function restoreIdentity (store: Store, backup: BackupContents, now: number = Date.now()): Promise<void> {
-  const codes = backup.rooms.map(secret => roomCodeFromSecret(secret)) // a bad code stops the restore before any write
+  // A bad code stops the restore before anything is written.
+  const rooms = backup.rooms.map(room => {
+    for (const epoch of room.epochs ?? []) roomCodeFromSecret(epoch.secret)
+    return { code: roomCodeFromSecret(room.secret), epochs: room.epochs }
+  })
   await store.putMeta(IDENTITY_KEY, { secretKey: backup.identity.secretKey })
   await store.putMeta(NAME_KEY, backup.displayName)
   await store.putMeta(SHARED_KEY, true)
-  for (const code of codes) {
+  for (const { code, epochs } of rooms) {
     const id = roomIdOf(code)
-    if (await store.getRoom(id) === undefined) await store.putRoom({ id, secret: code.secret, joinedAt: now, lastActivity: 0 })
+    const record = { id, secret: code.secret, joinedAt: now, lastActivity: 0, ...(epochs !== undefined ? { epochs } : {}) }
+    if (await store.getRoom(id) === undefined) await store.putRoom(record)
+    else if (epochs !== undefined) await store.updateRoom(id, { epochs: mergeEpochs((await store.getRoom(id))?.epochs, epochs) })
   }
 }

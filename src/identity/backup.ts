@@ -11,7 +11,8 @@
  * as contacts) that this version skips:
  *
  *   record = version(1) | { tag(1) | length(u16) | value }*
- *   tags: 1 secret key (32 bytes, once), 2 display name (UTF-8, once), 3 room code secret (UTF-8, repeated)
+ *   tags: 1 secret key (32 bytes, once), 2 display name (UTF-8, once), 3 room code secret (UTF-8,
+ *   repeated), 4 the preceding room's epochs (JSON: number, code secret, rotation), when its code changed
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js'
 import { MalformedError, TooLargeError, UnsupportedVersionError } from '../errors.js'
@@ -20,6 +21,7 @@ import { DEFAULT_KDF, MIN_BOX_BYTES, openWithPassphrase, sealWithPassphrase } fr
 import type { KdfParams } from '../crypto/passphrase-box.js'
 import { identityFromSecretKey } from './identity.js'
 import type { Identity } from './identity.js'
+import type { StoredEpoch } from '../room/epochs.js'
 
 export { WrongPassphraseError } from '../crypto/passphrase-box.js'
 
@@ -27,8 +29,14 @@ export { WrongPassphraseError } from '../crypto/passphrase-box.js'
 export interface BackupContents {
   readonly identity: Identity
   readonly displayName: string
-  /** Canonical secrets of the codes the rooms were joined with. */
-  readonly rooms: string[]
+  readonly rooms: BackupRoom[]
+}
+
+export interface BackupRoom {
+  /** Canonical secret of the code the room was joined with. */
+  readonly secret: string
+  /** Every epoch known, when the room's code changed since (without the signed rotations). */
+  readonly epochs?: StoredEpoch[]
 }
 
 const RECORD_VERSION = 1
@@ -39,8 +47,9 @@ const END = '-----END MESHCHAT BACKUP-----'
 export const MAX_BACKUP_CHARS = 256 * 1024
 export const MAX_BACKUP_ROOMS = 1_000
 const MAX_ROOM_SECRET_BYTES = 64
+const MAX_EPOCHS = 200
 
-const Tag = { SecretKey: 1, Name: 2, Room: 3 } as const
+const Tag = { SecretKey: 1, Name: 2, Room: 3, RoomEpochs: 4 } as const
 
 /** Seals the contents under `passphrase` and returns the backup text. */
 export async function createBackup (contents: BackupContents, passphrase: string, params: KdfParams = DEFAULT_KDF): Promise<string> {
@@ -73,9 +82,16 @@ function encodeRecord (contents: BackupContents): Uint8Array {
   if (name.length > MAX_NAME_BYTES) throw new RangeError(`A display name is at most ${MAX_NAME_BYTES} bytes`)
   const fields = [field(Tag.SecretKey, contents.identity.secretKey), field(Tag.Name, name)]
   for (const room of contents.rooms) {
-    const secret = utf8(room)
+    const secret = utf8(room.secret)
     if (secret.length === 0 || secret.length > MAX_ROOM_SECRET_BYTES) throw new RangeError('A room secret is 1..64 bytes')
     fields.push(field(Tag.Room, secret))
+    if (room.epochs !== undefined && room.epochs.length > 0) {
+      // The signed rotations stay behind: they are only kept to hand on to members who were away.
+      const epochs = room.epochs.slice(0, MAX_EPOCHS).map(({ number, secret, rotation }) => ({
+        number, secret, ...(rotation !== undefined ? { rotation: { author: rotation.author, removed: rotation.removed, digest: rotation.digest, parent: rotation.parent } } : {})
+      }))
+      fields.push(field(Tag.RoomEpochs, utf8(JSON.stringify(epochs))))
+    }
   }
   return concatBytes(Uint8Array.of(RECORD_VERSION), ...fields)
 }
@@ -94,7 +110,7 @@ function decodeRecord (bytes: Uint8Array): BackupContents {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let secretKey: Uint8Array | undefined
   let displayName: string | undefined
-  const rooms: string[] = []
+  const rooms: BackupRoom[] = []
   let o = 1
   while (o < bytes.length) {
     if (o + 3 > bytes.length) throw new MalformedError('The backup ends inside a field')
@@ -116,14 +132,45 @@ function decodeRecord (bytes: Uint8Array): BackupContents {
       case Tag.Room:
         if (length === 0 || length > MAX_ROOM_SECRET_BYTES) throw new MalformedError('The backup has a bad room field')
         if (rooms.length >= MAX_BACKUP_ROOMS) throw new TooLargeError(`A backup holds at most ${MAX_BACKUP_ROOMS} rooms`)
-        rooms.push(fromUtf8(value))
+        rooms.push({ secret: fromUtf8(value) })
         break
+      case Tag.RoomEpochs: {
+        const last = rooms.length - 1
+        if (last < 0 || rooms[last].epochs !== undefined) throw new MalformedError('The backup has a bad room epochs field')
+        rooms[last] = { secret: rooms[last].secret, epochs: parseEpochs(value) }
+        break
+      }
       default:
         break // a field from a newer version
     }
   }
   if (secretKey === undefined) throw new MalformedError('The backup holds no secret key')
   return { identity: identityFromSecretKey(secretKey), displayName: displayName ?? '', rooms }
+}
+
+/** Checks the shape of a room's epochs; codes themselves are checked when the room is restored. */
+function parseEpochs (value: Uint8Array): StoredEpoch[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fromUtf8(value))
+  } catch {
+    throw new MalformedError('The backup has unreadable room epochs')
+  }
+  const hex = (v: unknown, chars: number): v is string => typeof v === 'string' && v.length === chars && /^[0-9a-f]*$/.test(v)
+  if (!Array.isArray(parsed) || parsed.length === 0 || parsed.length > MAX_EPOCHS) throw new MalformedError('The backup has bad room epochs')
+  return parsed.map((e: Record<string, unknown>) => {
+    const rotation = e?.rotation as Record<string, unknown> | undefined
+    const ok = typeof e === 'object' && e !== null && Number.isInteger(e.number) && (e.number as number) >= 0 &&
+      typeof e.secret === 'string' && e.secret.length <= MAX_ROOM_SECRET_BYTES &&
+      (rotation === undefined || (hex(rotation.author, 64) && hex(rotation.digest, 64) && hex(rotation.parent, 16) &&
+        Array.isArray(rotation.removed) && rotation.removed.length <= 64 && rotation.removed.every(k => hex(k, 64))))
+    if (!ok) throw new MalformedError('The backup has a bad room epoch')
+    return {
+      number: e.number as number,
+      secret: e.secret as string,
+      ...(rotation !== undefined ? { rotation: { author: rotation.author as string, removed: rotation.removed as string[], digest: rotation.digest as string, parent: rotation.parent as string } } : {})
+    }
+  })
 }
 
 function toBase64 (bytes: Uint8Array): string {

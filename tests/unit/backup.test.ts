@@ -23,7 +23,7 @@ async function catchAsync (fn: () => Promise<unknown>): Promise<Error> {
 }
 
 function sampleContents () {
-  return { identity: createIdentity(), displayName: 'Ada ✨', rooms: [generateRoomCode().secret, generateRoomCode().secret] }
+  return { identity: createIdentity(), displayName: 'Ada ✨', rooms: [{ secret: generateRoomCode().secret }, { secret: generateRoomCode().secret }] }
 }
 
 /** The base64 lines of a backup text, joined. */
@@ -41,7 +41,7 @@ describe('identity backup', () => {
     const contents = sampleContents()
     const text = await createBackup(contents, 'correct horse battery staple', FAST)
     expect(text.startsWith('-----BEGIN MESHCHAT BACKUP-----\n')).toBe(true)
-    expect(text).not.toContain(contents.rooms[0])
+    expect(text).not.toContain(contents.rooms[0].secret)
     const opened = await openBackup(text, 'correct horse battery staple')
     expect(bytesToHex(opened.identity.publicKey)).toBe(bytesToHex(contents.identity.publicKey))
     expect(bytesToHex(opened.identity.secretKey)).toBe(bytesToHex(contents.identity.secretKey))
@@ -127,6 +127,30 @@ describe('identity backup', () => {
     expect((await restored.listRooms()).map(r => r.id)).toEqual([room.id])
     expect((await restored.openRoom(room.id))?.code.display).toBe(room.code.display)
     await restored.close()
+  })
+
+  it('brings back a room whose code changed since it was joined, at its current code', async () => {
+    const client = await Client.open({ store: new MemoryStore() })
+    const room = await client.createRoom()
+    const first = room.code.display
+    await room.rotate()
+    expect(room.code.display).not.toBe(first)
+    const text = await client.exportBackup('pw', FAST)
+    await client.close()
+
+    const other = new MemoryStore()
+    await restoreIdentity(other, await openBackup(text, 'pw'))
+    const restored = await Client.open({ store: other })
+    expect((await restored.openRoom(room.id))?.code.display).toBe(room.code.display)
+    await restored.close()
+  })
+
+  it('refuses a restore whose room code is not valid, before writing anything', async () => {
+    const contents = { ...sampleContents(), rooms: [{ secret: 'not a code' }] }
+    const text = await createBackup(contents, 'pw', FAST)
+    const store = new MemoryStore()
+    expect((await catchAsync(async () => { await restoreIdentity(store, await openBackup(text, 'pw')) })).name).toBe('InvalidRoomCodeError')
+    expect(await identityState(store)).toBe('none')
   })
 })
 
