@@ -6,7 +6,9 @@ import { MemoryNetwork } from '../../src/net/memory-network.js'
 import type { MemoryTransport } from '../../src/net/memory-network.js'
 import type { Room } from '../../src/room/room.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
-import { waitFor } from './room-harness.js'
+import { Harness, plainFrame, waitFor } from './room-harness.js'
+import { Kind, encodePresenceBody } from '../../src/protocol/bodies.js'
+import { signMessage } from '../../src/protocol/envelope.js'
 
 const FAST = { logN: 10, r: 8, p: 1 }
 
@@ -153,6 +155,31 @@ describe('one identity on two devices', () => {
         const list = await texts(room)
         return all.every(t => list.includes(t))
       }, 'every message on every device', 10_000)
+    }
+  })
+})
+
+describe('telling another device of ours from a replay', () => {
+  it('a presence of ours with another prekey means another device; one dated before this session is a replay', async () => {
+    const h = new Harness()
+    try {
+      const [ann] = await h.group(['Ann', 'Bob'])
+      const seen: string[] = []
+      ann.room.on('other-device', ({ prekey }) => { seen.push(prekey) })
+      const presence = async (timestamp: number, prekey: Uint8Array) => plainFrame(ann.room.epoch, await signMessage(ann.identity, ann.room.epoch.epochId,
+        { kind: Kind.Presence, seq: 0, timestamp, body: encodePresenceBody({ name: 'Ann', online: true, prekey }) }))
+
+      const old = new Uint8Array(32).fill(7)
+      expect(await ann.room.receive(await presence(Date.now() - 10 * 60_000, old))).toBe('ignore')
+      expect(seen).toEqual([])
+
+      const fresh = new Uint8Array(32).fill(9)
+      expect(await ann.room.receive(await presence(Date.now(), fresh))).toBe('accept')
+      expect(seen).toEqual(['09'.repeat(32)])
+      // and our own members list does not grow a second "Ann"
+      expect(ann.room.members().filter(m => m.key === ann.key)).toHaveLength(1)
+    } finally {
+      await h.close()
     }
   })
 })
