@@ -69,8 +69,8 @@ export function RestoreCard ({ replacing }: { replacing: boolean }) {
             unless you have a backup of it. Rooms and messages already on this device stay.
           </p>
           <div class='row'>
-            <button type='button' onClick={() => { setConfirming(false) }} disabled={busy}>Cancel</button>
-            <button type='button' class='danger' onClick={() => { void restore() }} disabled={busy} autoFocus>
+            <button type='button' onClick={() => { setConfirming(false) }} disabled={busy} autoFocus>Cancel</button>
+            <button type='button' class='danger' onClick={() => { void restore() }} disabled={busy}>
               {busy ? 'Restoring…' : 'Replace identity'}
             </button>
           </div>
