@@ -106,6 +106,28 @@ describe('identity backup', () => {
     expect((await openBackup(text, 'pw')).displayName).toBe('Ada ✨')
   })
 
+  it('passphrase boxes round-trip every length, leave their input untouched, and detect any flipped bit', async () => {
+    for (const length of [0, 1, 15, 16, 17, 64, 255, 1024, 2048]) {
+      const plaintext = Uint8Array.from({ length }, (_, i) => (i * 7) & 0xff)
+      const copy = plaintext.slice()
+      const box = await sealWithPassphrase(plaintext, 'pw', 'test/v1', FAST)
+      expect(plaintext).toEqual(copy)
+      expect(await openWithPassphrase(box, 'pw', 'test/v1')).toEqual(plaintext)
+      const flipped = box.slice()
+      flipped[box.length - 1 - (length % 16)] ^= 0x80
+      expect((await catchAsync(async () => await openWithPassphrase(flipped, 'pw', 'test/v1'))).name).toBe('WrongPassphraseError')
+    }
+    expect((await catchAsync(async () => await openWithPassphrase(new Uint8Array(10), 'pw', 'test/v1'))).name).toBe('MalformedError')
+    expect((await catchAsync(async () => await sealWithPassphrase(new Uint8Array(1), '', 'test/v1', FAST))).name).toBe('RangeError')
+  })
+
+  it('rejects a backup whose room epochs do not have the right shape', async () => {
+    const contents = { ...sampleContents(), rooms: [{ secret: generateRoomCode().secret, epochs: [{ number: -1, secret: 'x' }] }] }
+    const err = await catchAsync(async () => await openBackup(await createBackup(contents, 'pw', FAST), 'pw'))
+    expect(err.name).toBe('MalformedError')
+    expect(err.message).toMatch(/room epoch/)
+  })
+
   it('a box sealed for the lock does not open as a backup (contexts are bound)', async () => {
     const box = await sealWithPassphrase(new Uint8Array(32), 'pw', 'meshchat/lock/v1', FAST)
     expect((await catchAsync(async () => await openWithPassphrase(box, 'pw', 'meshchat/backup/v1'))).name).toBe('WrongPassphraseError')
