@@ -3,10 +3,10 @@
  * network once it is up. Everything works from the store first; the network is attached later
  * (in the browser it is loaded lazily, after history is on screen).
  */
-import { createIdentity } from '../identity/identity.js'
-import { loadCrypto } from '../crypto/lazy-crypto.js'
-import { ed25519PublicKey } from '../crypto/ed25519.js'
 import type { Identity } from '../identity/identity.js'
+import { createBackup } from '../identity/backup.js'
+import type { KdfParams } from '../crypto/passphrase-box.js'
+import { NAME_KEY, SHARED_KEY, loadIdentity } from './identity-vault.js'
 import { normaliseName } from '../protocol/bodies.js'
 import type { Transport } from '../net/transport.js'
 import { Room } from '../room/room.js'
@@ -19,8 +19,6 @@ import { Emitter } from '../events.js'
 import { Contacts } from '../contacts/contacts.js'
 import { isAvatarColour } from '../identity/avatar-colours.js'
 
-const IDENTITY_KEY = 'identity'
-const NAME_KEY = 'displayName'
 /** The avatar colour is kept beside the name: both are how the user looks to others. */
 const COLOUR_KEY = 'avatarColour'
 
@@ -35,6 +33,8 @@ export interface ClientComponents {
    * app does; off by default, so a headless client numbers only what it writes).
    */
   readonly membershipNotices?: boolean
+  /** The app lock's passphrase, when the identity is locked (see identity-vault.ts). */
+  readonly passphrase?: string
 }
 
 export interface ClientEvents extends Record<string, unknown> {
@@ -60,26 +60,24 @@ export class Client extends Emitter<ClientEvents> {
     private readonly components: ClientComponents,
     readonly identity: Identity,
     private name: string,
-    private colour: number
+    private colour: number,
+    /** Exported or restored: the identity may be on another device too. */
+    private shared: boolean
   ) {
     super()
     this.contacts = new Contacts({ identity, store: components.store, rooms: this, displayName: () => this.name, now: components.now })
   }
 
-  /** Loads the identity from the store, or creates and stores one on first use. */
+  /**
+   * Loads the identity from the store, or creates and stores one on first use.
+   * @throws LockedError / WrongPassphraseError when it is locked and the passphrase is missing or wrong
+   */
   static async open (components: ClientComponents): Promise<Client> {
-    const stored = await components.store.getMeta<{ secretKey: Uint8Array }>(IDENTITY_KEY)
-    let identity: Identity
-    if (stored === undefined) {
-      await loadCrypto()
-      identity = createIdentity()
-      await components.store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
-    } else {
-      identity = { secretKey: stored.secretKey.slice(), publicKey: await ed25519PublicKey(stored.secretKey) }
-    }
+    const identity = await loadIdentity(components.store, components.passphrase)
     const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
     const colour = await components.store.getMeta<number>(COLOUR_KEY) ?? 0
-    return new Client(components, identity, name, isAvatarColour(colour) ? colour : 0)
+    const shared = await components.store.getMeta<boolean>(SHARED_KEY) === true
+    return new Client(components, identity, name, isAvatarColour(colour) ? colour : 0, shared)
   }
 
   /** The display name; empty until the user picks one. */
@@ -159,6 +157,7 @@ export class Client extends Emitter<ClientEvents> {
       store,
       displayName: () => this.name,
       avatarColour: () => this.colour,
+      sharedIdentity: () => this.shared,
       now: this.components.now
     }, record, this.components.roomInit)
     room.on('message', message => {
@@ -204,6 +203,15 @@ export class Client extends Emitter<ClientEvents> {
   /** Stored messages matching `query`, newest first (see `Store.searchMessages`). */
   async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {
     return await this.components.store.searchMessages(query, options)
+  }
+
+  /** A passphrase-sealed backup of the identity, its name and its rooms (see identity/backup.ts). */
+  async exportBackup (passphrase: string, params?: KdfParams): Promise<string> {
+    const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined)
+      .map(r => ({ secret: r.secret, epochs: r.epochs }))
+    this.shared = true
+    await this.components.store.putMeta(SHARED_KEY, true)
+    return await createBackup({ identity: this.identity, displayName: this.name, rooms }, passphrase, params)
   }
 
   /** Connects every open room, now and later, to the network. */

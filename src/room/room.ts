@@ -37,6 +37,8 @@ import { HistorySync } from './history-sync.js'
 import { RoomActivity } from './activity.js'
 import { applyDelete, applyEdit, applyReaction, tombstone } from './message-effects.js'
 import { KeyBook } from './key-book.js'
+import { renumberPending } from './own-numbering.js'
+import { decodeSummary } from '../protocol/sync-bodies.js'
 import { RateLimiter } from './rate-limiter.js'
 import type { RateLimit } from './rate-limiter.js'
 import { generateRoomCode, roomCodeFromSecret } from './room-code.js'
@@ -80,6 +82,10 @@ export interface RoomEvents extends Record<string, unknown> {
   removed: { by: string }
   /** A contact request or reply went by (sealed: it may be for someone else). */
   contact: ContactSignal
+  /** Our identity is in use on another device in this room right now (its session prekey, hex). */
+  'other-device': { prekey: string }
+  /** A pending message of ours moved to a new number (its old number was used by our other device). */
+  'message-renumbered': { from: number, record: MessageRecord }
   /** A frame was dropped; for diagnostics and tests. */
   rejected: { error: Error }
 }
@@ -106,6 +112,11 @@ export interface RoomComponents {
   readonly avatarColour?: () => number
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
+  /**
+   * Whether this identity may be on another device too (it was exported or restored): then the
+   * outbox waits for a peer's history summary before sending (own-numbering.ts).
+   */
+  readonly sharedIdentity?: () => boolean
 }
 
 interface WaitingFrame {
@@ -147,6 +158,17 @@ export class Room extends Emitter<RoomEvents> {
   private removedAt: number | undefined
   private lastAnnounced = 0
   private lastAsked = 0
+  /**
+   * The outbox waits for a first history summary from a peer this session: it says the highest
+   * number of ours the room holds, which another device of ours may have used (own-numbering.ts).
+   */
+  private heardSummary = false
+  /** Renumbering and sending take turns, so neither works on a list the other just changed. */
+  private outboxTurn: Promise<unknown> = Promise.resolve()
+  /** The highest number of ours a peer's summary listed: our other device may have used it. */
+  private ownFloor = 0
+  private readonly startedAt: number
+  private readonly otherDevices = new Set<string>()
 
   constructor (private readonly components: RoomComponents, record: RoomRecord, init: RoomInit = {}) {
     super()
@@ -158,6 +180,7 @@ export class Room extends Emitter<RoomEvents> {
     const keys = this.keys = new KeyBook(components.identity.publicKey, this.now)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
+    this.startedAt = this.now()
     this.activity = new RoomActivity(this.now, {
       typing: keys => { this.emit('typing', keys) },
       receipts: receipts => { this.emit('receipts', receipts) }
@@ -342,12 +365,13 @@ export class Room extends Emitter<RoomEvents> {
    * Stores one of our messages first, as `pending`, so it is never lost; it becomes `sent` once
    * handed to at least one peer, now or when the room is next reachable.
    */
-  private async sendStored (kind: number, body: Uint8Array): Promise<MessageRecord> {
+  private async sendStored (kind: number, body: Uint8Array, timestamp = this.now()): Promise<MessageRecord> {
     if (this.removed) throw new Error('You were removed from this room')
     const store = this.components.store
-    const seq = await store.nextSeq(this.id)
+    // Above every number of ours held here, also those our other device used (seen by sync).
+    const seq = await store.nextSeq(this.id, Math.max(this.ownFloor, (await store.authorHead(this.id, this.self)).maxSeq))
     const epoch = this.epochs.current
-    const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq, timestamp: this.now(), body })
+    const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq, timestamp, body })
     const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
     if (isShownKind(kind)) {
@@ -433,7 +457,8 @@ export class Room extends Emitter<RoomEvents> {
     const parent = this.epochs.current
     const code = generateRoomCode()
     const number = parent.number + 1
-    const recipients = [...this.memberRecords.keys()].filter(k => k !== this.self && !remove.includes(k))
+    // Ourselves too: another device of ours opens the new code with the same identity key.
+    const recipients = [this.self, ...[...this.memberRecords.keys()].filter(k => k !== this.self && !remove.includes(k))]
     const entries: RotateEntry[] = recipients.map(key => {
       const recipient = hexToBytes(key)
       const box = sealTo(identityToX25519(recipient), utf8(code.secret), rotateContext(parent, this.components.identity.publicKey, recipient, number))
@@ -479,7 +504,9 @@ export class Room extends Emitter<RoomEvents> {
       return 'reject'
     }
     const author = bytesToHex(payload.author)
-    if (author === this.self) return 'ignore' // our own, echoed back
+    // Our own frame echoed back; but frames of ours on a sender chain that is not ours come from
+    // another device with our identity, and plain ones are checked by kind (presence: prekey).
+    if (author === this.self && payload.mode !== Mode.Plain && bytesToHex(payload.chainId) === bytesToHex(this.keys.ownChain(epoch).chainId)) return 'ignore'
     // A removed member still holds the old epochs' keys; nothing of theirs is taken any more.
     if (this.epochs.removedMembers().has(author)) {
       this.emit('rejected', { error: new RemovedMemberError() })
@@ -503,6 +530,8 @@ export class Room extends Emitter<RoomEvents> {
       case Kind.Rotate: return await this.receiveRotate(epoch, message, author)
       case Kind.SyncSummary:
         await this.sync.onSummary(message.author, message.body)
+        // Not awaited: it waits for the outbox's turn, which may be publishing to the sender now.
+        if (epoch === this.epochs.current) this.afterSummary(message.body).catch(err => { this.emit('rejected', { error: err as Error }) })
         return 'accept'
       case Kind.SyncRequest:
         await this.sync.onRequest(message.author, message.body)
@@ -572,10 +601,14 @@ export class Room extends Emitter<RoomEvents> {
 
   private async receiveText (epoch: Epoch, message: SignedMessage, author: string): Promise<Verdict> {
     if (message.seq < 1) return 'reject'
-    const record = toRecord(this.id, epoch, message, this.now(), 'received')
-    if (!await this.components.store.addMessage(record)) return 'ignore' // replay or duplicate
+    const own = author === this.self // from our other device
+    const record = toRecord(this.id, epoch, message, this.now(), own ? 'sent' : 'received')
+    if (!await this.components.store.addMessage(record)) {
+      if (own) this.onOwnConflict(record).catch(err => { this.emit('rejected', { error: err as Error }) }) // not awaited, as afterSummary
+      return 'ignore' // replay or duplicate
+    }
     this.activity.typing(author, false)
-    await this.heard(author, record.name, record.membership !== 'left')
+    if (!own) await this.heard(author, record.name, record.membership !== 'left')
     await this.touch(record.timestamp)
     this.emit('message', record)
     return 'accept'
@@ -588,19 +621,33 @@ export class Room extends Emitter<RoomEvents> {
     if (message.kind === Kind.Edit) decodeEditBody(message.body)
     if (message.kind === Kind.Delete) decodeDeleteBody(message.body)
     if (message.kind === Kind.Reaction) decodeReactionBody(message.body)
-    const record = toRecord(this.id, epoch, message, this.now(), 'received')
-    if (!await this.components.store.addMessage(record)) return 'ignore'
+    const own = author === this.self // from our other device
+    const record = toRecord(this.id, epoch, message, this.now(), own ? 'sent' : 'received')
+    if (!await this.components.store.addMessage(record)) {
+      if (own) this.onOwnConflict(record).catch(err => { this.emit('rejected', { error: err as Error }) }) // not awaited, as afterSummary
+      return 'ignore'
+    }
     await this.applyEffect(message, author)
     return 'accept'
   }
 
   private receivePresence (epoch: Epoch, message: SignedMessage, author: string): Verdict {
     const body = decodePresenceBody(message.body)
+    if (author === this.self) {
+      const prekey = bytesToHex(body.prekey)
+      if (prekey === bytesToHex(this.keys.prekey.publicKey)) return 'ignore' // our own, echoed back
+      // A presence of ours from before this session is a replay, not another device.
+      if (message.timestamp < this.startedAt - OTHER_DEVICE_SLACK_MS) return 'ignore'
+      if (!this.otherDevices.has(prekey)) {
+        this.otherDevices.add(prekey)
+        this.emit('other-device', { prekey })
+      }
+    }
     if (!this.freshEphemeral(message, author)) return 'ignore'
-    this.prekeys.set(`${epoch.tagHex}/${author}`, body.prekey)
-    this.heard(author, body.name, body.online, body.colour ?? 0).catch(err => { this.emit('rejected', { error: err as Error }) })
+    this.prekeys.set(`${epoch.tagHex}/${author}/${bytesToHex(body.prekey)}`, body.prekey)
+    if (author !== this.self) this.heard(author, body.name, body.online, body.colour ?? 0).catch(err => { this.emit('rejected', { error: err as Error }) })
     if (body.online) {
-      if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey, body.wantsKeys === true)) this.queueShare(epoch, author)
+      if (epoch === this.epochs.current && this.keys.needsShare(epoch, message.author, body.prekey, body.wantsKeys === true)) this.queueShare(epoch, `${author}/${bytesToHex(body.prekey)}`)
       this.resendRotationsTo(epoch, author)
     }
     return 'accept'
@@ -642,6 +689,7 @@ export class Room extends Emitter<RoomEvents> {
     if (this.epochs.all().some(e => e.rotation?.digest === digest)) return 'ignore' // seen it
     const removed = body.removed.map(bytesToHex)
     const mine = body.entries.find(e => bytesToHex(e.recipient) === this.self)
+    if (author === this.self && mine === undefined) return 'ignore' // our other device, from an older version
     if (mine === undefined || removed.includes(this.self)) {
       await this.markRemoved(author)
       return 'accept'
@@ -740,6 +788,8 @@ export class Room extends Emitter<RoomEvents> {
     const count = this.transport?.peerCount(this.epochs.current.topic) ?? 0
     const grew = count > this.peers
     this.peers = count
+    // Cut off from everyone: our other device may write meanwhile, so wait for a new summary.
+    if (count === 0) this.heardSummary = false
     this.emit('peers', count)
     if (grew) {
       // Someone new is reachable: tell them who we are (and our prekey), and send what waited.
@@ -809,6 +859,7 @@ export class Room extends Emitter<RoomEvents> {
     }))
   }
 
+  /** Queues our chain for `member/prekey` (one member may have several devices). */
   private queueShare (epoch: Epoch, member: string): void {
     let set = this.pendingShares.get(epoch.tagHex)
     if (set === undefined) this.pendingShares.set(epoch.tagHex, set = new Set())
@@ -825,9 +876,9 @@ export class Room extends Emitter<RoomEvents> {
       this.pendingShares.delete(tagHex)
       const epoch = this.epochs.all().find(e => e.tagHex === tagHex)
       if (epoch === undefined) continue
-      const targets = [...members].flatMap(key => {
-        const prekey = this.prekeys.get(`${tagHex}/${key}`)
-        return prekey === undefined ? [] : [{ key: hexToBytes(key), prekey }]
+      const targets = [...members].flatMap(device => {
+        const prekey = this.prekeys.get(`${tagHex}/${device}`)
+        return prekey === undefined ? [] : [{ key: hexToBytes(device.split('/')[0]), prekey }]
       })
       for (let i = 0; i < targets.length; i += MAX_KEY_SHARE_ENTRIES) {
         const entries = this.keys.shareWith(epoch, targets.slice(i, i + MAX_KEY_SHARE_ENTRIES))
@@ -915,7 +966,7 @@ export class Room extends Emitter<RoomEvents> {
     this.flushing = (async () => {
       while (this.flushAgain) {
         this.flushAgain = false
-        if (!await this.flushOnce()) return
+        if (!await this.inTurn(async () => await this.flushOnce())) return
       }
     })().finally(() => { this.flushing = undefined })
     await this.flushing
@@ -924,6 +975,7 @@ export class Room extends Emitter<RoomEvents> {
   /** One pass over the outbox; false when nobody was reachable. */
   private async flushOnce (): Promise<boolean> {
     if (this.transport === undefined || this.removed) return false
+    if (!this.heardSummary && this.components.sharedIdentity?.() === true) return false
     const store = this.components.store
     for (let pending of await store.pendingMessages(this.id)) {
       const epoch = this.epochs.current
@@ -943,6 +995,69 @@ export class Room extends Emitter<RoomEvents> {
     return true
   }
 
+  /**
+   * After a peer's history summary: our pending messages move above the highest number of ours
+   * it holds, if another device of ours took their numbers; then the outbox may go.
+   */
+  private async afterSummary (body: Uint8Array): Promise<void> {
+    const ours = decodeSummary(body).find(e => bytesToHex(e.author) === this.self)
+    if (ours !== undefined) this.ownFloor = Math.max(this.ownFloor, ours.maxSeq)
+    const moved = ours === undefined ? 0 : await this.renumber(ours.maxSeq)
+    const first = !this.heardSummary
+    this.heardSummary = true
+    if (first || moved > 0) void this.flushOutbox()
+  }
+
+  /** Runs `fn` after whatever renumbering or sending runs now. */
+  private async inTurn<T> (fn: () => Promise<T>): Promise<T> {
+    const turn = this.outboxTurn.then(fn, fn)
+    this.outboxTurn = turn.catch(() => {})
+    return await turn
+  }
+
+  private async renumber (used: number): Promise<number> {
+    const moved = await this.inTurn(async () => await renumberPending({ store: this.components.store, roomId: this.id, identity: this.components.identity, epoch: this.epochs.current }, used))
+    for (const m of moved) this.emit('message-renumbered', m)
+    return moved.length
+  }
+
+  /**
+   * Our other device sent a message under a number we hold a different message of ours under.
+   * Ours, if still pending, moves to a new number. If both went out, peers hold one or the other:
+   * the one with the smaller signature keeps the number, and the other device sends its own
+   * again under a new number, so no peer is left without either.
+   */
+  private async onOwnConflict (theirs: MessageRecord): Promise<void> {
+    const store = this.components.store
+    // Decided in the outbox's turn, so "pending" means it really has not gone out.
+    const resend = await this.inTurn(async () => {
+      const ours = await store.getMessage(this.id, this.self, theirs.seq)
+      if (ours === undefined || bytesToHex(ours.signature) === bytesToHex(theirs.signature)) return undefined
+      this.emit('other-device', { prekey: '' })
+      if (ours.state === 'pending') {
+        const moved = await renumberPending({ store, roomId: this.id, identity: this.components.identity, epoch: this.epochs.current }, theirs.seq)
+        for (const m of moved) this.emit('message-renumbered', m)
+        if (await store.addMessage(theirs)) {
+          if (theirs.kind === Kind.Text) this.emit('message', theirs)
+          else await this.applyEffect(fromRecord(theirs), this.self)
+        }
+        return undefined
+      }
+      if (bytesToHex(ours.signature) < bytesToHex(theirs.signature)) return undefined // ours keeps the number
+      await store.replaceMessage(theirs)
+      if (theirs.kind === Kind.Text) this.emit('message-updated', theirs)
+      return [theirs, ours]
+    })
+    if (resend === undefined) {
+      void this.flushOutbox()
+      return
+    }
+    // Both went out: each peer kept whichever came first. This device sends both again under new
+    // numbers (same key, so it may sign its other device's text too): everyone ends with both,
+    // at worst one of them twice.
+    for (const m of resend) await this.sendStored(m.kind, m.body, m.timestamp)
+  }
+
   private async touch (timestamp: number): Promise<void> {
     const store = this.components.store
     const room = await store.getRoom(this.id)
@@ -955,6 +1070,8 @@ export class Room extends Emitter<RoomEvents> {
 function isShownKind (kind: number): boolean {
   return isMessageKind(kind) || kind === Kind.Membership
 }
+/** How far before this session a presence of ours may be dated and still mean another device, ms. */
+const OTHER_DEVICE_SLACK_MS = 60_000
 
 /** "Room 7KQ2M": the first group of the code the room was first joined with. */
 export function roomTitle (record: Pick<RoomRecord, 'secret'>): string {

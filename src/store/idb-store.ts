@@ -88,9 +88,9 @@ export class IdbStore implements Store {
     await tx.done
   }
 
-  async nextSeq (roomId: string): Promise<number> {
+  async nextSeq (roomId: string, above = 0): Promise<number> {
     const tx = this.db.transaction('seqs', 'readwrite')
-    const seq = ((await tx.store.get(roomId))?.seq ?? 0) + 1
+    const seq = Math.max((await tx.store.get(roomId))?.seq ?? 0, above) + 1
     await tx.store.put({ roomId, seq })
     await tx.done
     return seq
@@ -145,6 +145,10 @@ export class IdbStore implements Store {
       await tx.store.put(message)
     }
     await tx.done
+  }
+
+  async removeMessage (roomId: string, author: string, seq: number): Promise<void> {
+    await this.db.delete('messages', [roomId, author, seq])
   }
 
   async replaceMessage (message: MessageRecord): Promise<void> {

@@ -49,8 +49,8 @@ export class MemoryStore implements Store {
     for (const [key, head] of this.heads) if (head.roomId === roomId) this.heads.delete(key)
   }
 
-  async nextSeq (roomId: string): Promise<number> {
-    const seq = (this.seqs.get(roomId) ?? 0) + 1
+  async nextSeq (roomId: string, above = 0): Promise<number> {
+    const seq = Math.max(this.seqs.get(roomId) ?? 0, above) + 1
     this.seqs.set(roomId, seq)
     return seq
   }
@@ -90,6 +90,19 @@ export class MemoryStore implements Store {
   async setMessageState (roomId: string, author: string, seq: number, state: MessageState): Promise<void> {
     const message = this.messages.get(messageKey(roomId, author, seq))
     if (message !== undefined) message.state = state
+  }
+
+  async removeMessage (roomId: string, author: string, seq: number): Promise<void> {
+    if (!this.messages.delete(messageKey(roomId, author, seq))) return
+    // Rare (a renumbered message of ours): the head is worked out again from what is left.
+    let maxSeq = 0
+    let count = 0
+    for (const m of this.messages.values()) {
+      if (m.roomId !== roomId || m.author !== author) continue
+      count++
+      maxSeq = Math.max(maxSeq, m.seq)
+    }
+    this.heads.set(`${roomId}/${author}`, { roomId, maxSeq, count })
   }
 
   async replaceMessage (message: MessageRecord): Promise<void> {

@@ -111,8 +111,11 @@ export interface Store {
   deleteRoom(id: string): Promise<void>
   /** Removes every stored message of a room. */
   deleteMessages(roomId: string): Promise<void>
-  /** Reserves the user's next sequence number in a room (atomic; starts at 1). */
-  nextSeq(roomId: string): Promise<number>
+  /**
+   * Reserves the user's next sequence number in a room (atomic; starts at 1), above `above` when
+   * given: numbers another device of the same identity already used are never handed out again.
+   */
+  nextSeq(roomId: string, above?: number): Promise<number>
 
   /** Stores a message once; resolves false (and changes nothing) if (room, author, seq) is already stored. */
   addMessage(message: MessageRecord): Promise<boolean>
@@ -123,6 +126,8 @@ export interface Store {
   /** Sequence numbers in 1..upTo that are not held for an author, lowest first, at most `limit`. */
   missingSeqs(roomId: string, author: string, upTo: number, limit: number): Promise<number[]>
   setMessageState(roomId: string, author: string, seq: number, state: MessageState): Promise<void>
+  /** Removes one stored message (our own pending one, moving to a new number). */
+  removeMessage(roomId: string, author: string, seq: number): Promise<void>
   /** Overwrites a stored message (our own pending one, re-signed for a new epoch). */
   replaceMessage(message: MessageRecord): Promise<void>
   /** The newest `limit` messages of a room, oldest first. */

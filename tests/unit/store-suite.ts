@@ -130,6 +130,34 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
         const seqs = await Promise.all(Array.from({ length: 20 }, async () => await store.nextSeq(ROOM_A)))
         expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
       })
+
+      it('jumps above a number another device used, and never goes back below it', async () => {
+        expect(await store.nextSeq(ROOM_A)).toBe(1)
+        expect(await store.nextSeq(ROOM_A, 7)).toBe(8)
+        expect(await store.nextSeq(ROOM_A)).toBe(9)
+        expect(await store.nextSeq(ROOM_A, 3)).toBe(10)
+      })
+    })
+
+    describe('removeMessage', () => {
+      it('removes exactly one message, freeing its number', async () => {
+        await store.addMessage(message({ seq: 1 }))
+        await store.addMessage(message({ seq: 2 }))
+        await store.removeMessage(ROOM_A, ME, 1)
+        expect(await store.hasMessage(ROOM_A, ME, 1)).toBe(false)
+        expect(await store.hasMessage(ROOM_A, ME, 2)).toBe(true)
+        expect(await store.addMessage(message({ seq: 1 }))).toBe(true)
+      })
+
+      it('updates the author head: highest number and count', async () => {
+        for (const seq of [1, 2, 3]) await store.addMessage(message({ seq }))
+        await store.removeMessage(ROOM_A, ME, 3)
+        expect(await store.authorHead(ROOM_A, ME)).toEqual({ maxSeq: 2, count: 2 })
+        await store.removeMessage(ROOM_A, ME, 1)
+        expect(await store.authorHead(ROOM_A, ME)).toEqual({ maxSeq: 2, count: 1 })
+        await store.removeMessage(ROOM_A, ME, 9)
+        expect(await store.authorHead(ROOM_A, ME)).toEqual({ maxSeq: 2, count: 1 })
+      })
     })
 
     describe('messages', () => {

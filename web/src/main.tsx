@@ -1,16 +1,24 @@
 import { render } from 'preact'
+import type { VNode } from 'preact'
 import { App } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
 import { boot } from './state.js'
+import { LockScreen } from './components/LockScreen.js'
 import './styles.css'
 
 const root = document.getElementById('app')!
 
-const client = await boot()
+/** Renders into the page; the static "Loading…" placeholder goes first, or it stays below the app. */
+function show (node: VNode): void {
+  root.querySelector(':scope > p.boot')?.remove()
+  render(node, root)
+}
+
+const client = await boot(() => { show(<LockScreen />) })
 // Leaving the page: say goodbye, so others see us offline now rather than after a timeout.
 addEventListener('pagehide', () => { void client.close() })
-render(<App />, root)
+show(<App />)
 
 // The network and the service worker come after the first paint of rooms and history: the
 // network is most of the download, and the worker's install fetches the whole app again.

@@ -3,7 +3,8 @@
  * actions; only this file talks to the core's Client.
  */
 import { batch, computed, effect, signal } from '@preact/signals'
-import { Client } from '../../src/client/client.js'
+import type { Client } from '../../src/client/client.js'
+import { roomTitle } from '../../src/room/room.js'
 import type { MemberView, Room } from '../../src/room/room.js'
 import type { MessageRecord, RoomRecord, Store } from '../../src/store/store.js'
 import { compareMessages } from '../../src/store/store.js'
@@ -17,6 +18,7 @@ import { notificationsAllowed, notificationsUndecided, showNotification } from '
 import { navigate } from './router.js'
 import { blockedKeys, refreshOwnLink, roomLabel, startContacts } from './contacts-state.js'
 import { replyingTo } from './replies.js'
+import { openIdentity, otherDeviceSeen } from './identity-actions.js'
 
 export type NetworkState = 'starting' | 'connecting' | 'online' | 'offline'
 
@@ -58,8 +60,11 @@ const HISTORY_PAGE = 80
 
 let detachRoom: Array<() => void> = []
 
-/** Opens the store and the identity; everything on screen comes from here before the network. */
-export async function boot (): Promise<Client> {
+/**
+ * Opens the store and the identity; everything on screen comes from here before the network.
+ * With the app lock on, `onLocked` shows the lock screen and this resolves once unlocked.
+ */
+export async function boot (onLocked: () => void = () => {}): Promise<Client> {
   let store: Store
   try {
     store = await IdbStore.open()
@@ -73,7 +78,7 @@ export async function boot (): Promise<Client> {
     onFault: fault => { storageFault.value = describeFault(fault) },
     onRecovered: () => { storageFault.value = null }
   })
-  const opened = await Client.open({ store, membershipNotices: true })
+  const opened = await openIdentity(store, onLocked)
   opened.on('rooms', list => { rooms.value = list })
   opened.on('message', onAnyMessage)
   batch(() => {
@@ -203,6 +208,10 @@ async function showRoom (room: Room): Promise<void> {
     room.on('receipts', () => { receiptsVersion.value++ }),
     room.on('epoch', ({ code }) => { roomCode.value = code.display }),
     room.on('removed', () => { removedFromRoom.value = true }),
+    room.on('other-device', () => { otherDeviceSeen.value = true }),
+    room.on('message-renumbered', ({ from, record }) => {
+      messages.value = insertSorted(messages.value.filter(m => !(m.author === record.author && m.seq === from)), record)
+    }),
     room.on('peers', count => {
       roomPeers.value = count
       members.value = room.members()

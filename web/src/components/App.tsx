@@ -5,6 +5,7 @@ import { lazy } from './lazy.js'
 import { Sidebar } from './Sidebar.js'
 import { RoomView } from './RoomView.js'
 import { StorageFaultNotice } from './StorageStatus.js'
+import { otherDeviceSeen } from '../identity-actions.js'
 
 const Home = lazy(async () => (await import('./Home.js')).Home)
 const Profile = lazy(async () => (await import('./Profile.js')).Profile)
@@ -32,6 +33,12 @@ export function App () {
       <main id='main-content' tabIndex={-1}>
         {notice.value !== null && <p class='notice' role='alert'>{notice.value}</p>}
         <StorageFaultNotice />
+        {otherDeviceSeen.value && (
+          <p class='notice' role='alert'>
+            Your identity is in use on another device at the same time. Messages from both reach everyone, but sending
+            from both at once can show a message twice; use one device at a time.
+          </p>
+        )}
         {current.name === 'room'
           ? (room !== null && room.id === current.id ? <RoomView room={room} /> : <p class='boot'>Opening room…</p>)
           : current.name === 'profile'

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks'
-import { createRoom, displayName, joinRoom, setDisplayName } from '../state.js'
+import { createRoom, displayName, joinRoom, rooms, setDisplayName } from '../state.js'
+import { RestoreCard } from './RestoreCard.js'
 import { navigate } from '../router.js'
 
 /** Start screen: who you are, a new room, or joining one with a code. */
@@ -94,6 +95,7 @@ export function Home ({ invitedCode }: { invitedCode: string | null }) {
         </form>
         {invitedCode !== null && startCard}
       </div>
+      {invitedCode === null && <RestoreCard replacing={rooms.value.length > 0 || displayName.value !== ''} />}
     </section>
   )
 }

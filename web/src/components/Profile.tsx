@@ -4,6 +4,9 @@ import { client, displayName, selfKey, setDisplayName } from '../state.js'
 import { Avatar } from './Avatar.js'
 import { StorageStatus } from './StorageStatus.js'
 import { ColourPicker } from './ColourPicker.js'
+import { BackupCard } from './BackupCard.js'
+import { RestoreCard } from './RestoreCard.js'
+import { LockCard } from './LockCard.js'
 
 /** The user's name (editable), how they look to others, and their fingerprint to compare. */
 export function Profile () {
@@ -59,6 +62,9 @@ export function Profile () {
           {groups.map((g, i) => <span key={i}>{g}{i < groups.length - 1 ? ' ' : ''}</span>)}
         </p>
       </div>
+      <BackupCard />
+      <LockCard />
+      <RestoreCard replacing />
       <StorageStatus />
     </section>
   )

@@ -1,0 +1,104 @@
+/**
+ * Where the identity's secret key lives on the device, and the optional app lock. Unlocked, the
+ * store holds the key as is. Locked, it holds only the key sealed under the user's passphrase
+ * (`passphrase-box.ts`), so nothing readable of the key is at rest; the app asks for the
+ * passphrase on every start.
+ */
+import { createIdentity } from '../identity/identity.js'
+import type { Identity } from '../identity/identity.js'
+import type { BackupContents } from '../identity/backup.js'
+import { ed25519PublicKey } from '../crypto/ed25519.js'
+import { loadCrypto } from '../crypto/lazy-crypto.js'
+import { openWithPassphrase, sealWithPassphrase } from '../crypto/passphrase-box.js'
+import type { KdfParams } from '../crypto/passphrase-box.js'
+import { roomIdOf } from '../crypto/room-keys.js'
+import { roomCodeFromSecret } from '../room/room-code.js'
+import type { Store } from '../store/store.js'
+import type { StoredEpoch } from '../room/epochs.js'
+
+export { WrongPassphraseError } from '../crypto/passphrase-box.js'
+
+export const IDENTITY_KEY = 'identity'
+export const NAME_KEY = 'displayName'
+/** Set once the identity was exported or restored: it may be on another device too. */
+export const SHARED_KEY = 'identityShared'
+const LOCK_CONTEXT = 'meshchat/lock/v1'
+
+/** What the store keeps under IDENTITY_KEY: the key itself, or only its sealed form. */
+type StoredIdentity = { secretKey: Uint8Array } | { locked: Uint8Array }
+
+/** The epochs held here plus those from a backup, each once (by number and code). */
+function mergeEpochs (held: StoredEpoch[] | undefined, restored: StoredEpoch[]): StoredEpoch[] {
+  const all = [...(held ?? []), ...restored]
+  return all.filter((e, i) => all.findIndex(o => o.number === e.number && o.secret === e.secret) === i)
+}
+
+/** Thrown when the identity is locked and no passphrase was given. */
+export class LockedError extends Error {
+  constructor (message = 'The app is locked: enter your passphrase') { super(message); this.name = 'LockedError' }
+}
+
+/** Whether the device has an identity yet, and whether it is locked. */
+export async function identityState (store: Store): Promise<'none' | 'unlocked' | 'locked'> {
+  const stored = await store.getMeta<StoredIdentity>(IDENTITY_KEY)
+  return stored === undefined ? 'none' : 'locked' in stored ? 'locked' : 'unlocked'
+}
+
+/**
+ * Reads the identity, making and storing one on first use.
+ * @throws LockedError when it is locked and no passphrase is given
+ * @throws WrongPassphraseError when the passphrase does not open it
+ */
+export async function loadIdentity (store: Store, passphrase?: string): Promise<Identity> {
+  const stored = await store.getMeta<StoredIdentity>(IDENTITY_KEY)
+  if (stored === undefined) {
+    await loadCrypto()
+    const identity = createIdentity()
+    await store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
+    return identity
+  }
+  if (!('locked' in stored)) return await identityOf(stored.secretKey)
+  if (passphrase === undefined) throw new LockedError()
+  return await identityOf(await openWithPassphrase(stored.locked, passphrase, LOCK_CONTEXT))
+}
+
+/** The key pair of a stored secret key; the public key natively where possible (fast at start). */
+async function identityOf (secretKey: Uint8Array): Promise<Identity> {
+  return { secretKey: secretKey.slice(), publicKey: await ed25519PublicKey(secretKey) }
+}
+
+/** Turns the lock on (or changes its passphrase): the store keeps only the sealed key. */
+export async function lockIdentity (store: Store, identity: Identity, passphrase: string, params?: KdfParams): Promise<void> {
+  const locked = await sealWithPassphrase(identity.secretKey, passphrase, LOCK_CONTEXT, params)
+  await store.putMeta(IDENTITY_KEY, { locked })
+}
+
+/**
+ * Turns the lock off, after checking the passphrase.
+ * @throws WrongPassphraseError when it is not the lock's passphrase
+ */
+export async function unlockIdentity (store: Store, passphrase: string): Promise<void> {
+  const identity = await loadIdentity(store, passphrase)
+  await store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
+}
+
+/**
+ * Makes this device the identity in a backup: its key (unlocked), its name, and its rooms, which
+ * are added to the rooms already here. Call with no client open on the store; open one after.
+ */
+export async function restoreIdentity (store: Store, backup: BackupContents, now: number = Date.now()): Promise<void> {
+  // A bad code stops the restore before anything is written.
+  const rooms = backup.rooms.map(room => {
+    for (const epoch of room.epochs ?? []) roomCodeFromSecret(epoch.secret)
+    return { code: roomCodeFromSecret(room.secret), epochs: room.epochs }
+  })
+  await store.putMeta(IDENTITY_KEY, { secretKey: backup.identity.secretKey })
+  await store.putMeta(NAME_KEY, backup.displayName)
+  await store.putMeta(SHARED_KEY, true)
+  for (const { code, epochs } of rooms) {
+    const id = roomIdOf(code)
+    const record = { id, secret: code.secret, joinedAt: now, lastActivity: 0, ...(epochs !== undefined ? { epochs } : {}) }
+    if (await store.getRoom(id) === undefined) await store.putRoom(record)
+    else if (epochs !== undefined) await store.updateRoom(id, { epochs: mergeEpochs((await store.getRoom(id))?.epochs, epochs) })
+  }
+}
