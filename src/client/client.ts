@@ -14,6 +14,7 @@ import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/roo
 import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
+import { FileTransfers } from '../files/file-transfers.js'
 
 const IDENTITY_KEY = 'identity'
 const NAME_KEY = 'displayName'
@@ -42,6 +43,8 @@ export class Client extends Emitter<ClientEvents> {
   /** Open rooms by id; a promise, so two joins of one code at once open it once. */
   private readonly rooms = new Map<string, Promise<Room>>()
   private transport: Transport | undefined
+  /** Files of every room: sealed and served from here, fetched directly from peers. */
+  readonly files: FileTransfers
 
   private constructor (
     private readonly components: ClientComponents,
@@ -49,6 +52,7 @@ export class Client extends Emitter<ClientEvents> {
     private name: string
   ) {
     super()
+    this.files = new FileTransfers(components.store)
   }
 
   /** Loads the identity from the store, or creates and stores one on first use. */
@@ -165,6 +169,7 @@ export class Client extends Emitter<ClientEvents> {
   /** Connects every open room, now and later, to the network. */
   attachTransport (transport: Transport): void {
     this.transport = transport
+    this.files.attach(transport.direct)
     for (const opening of this.rooms.values()) void opening.then(room => { room.attach(transport) })
   }
 

@@ -33,14 +33,21 @@ export const Kind = {
   /** The author is typing (or stopped); ephemeral, chained. */
   Typing: 11,
   /** How far the author has read, per author; ephemeral, chained. */
-  Receipt: 12
+  Receipt: 12,
+  /** A file or image: its id, key and description (content travels directly); stored, numbered, chained. */
+  File: 13
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]
 
 /** Whether messages of a kind are numbered and kept in history. */
 export function isStoredKind (kind: number): boolean {
-  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction
+  return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction || kind === Kind.File
+}
+
+/** Whether a stored kind is shown as a message of its own (rather than through its target). */
+export function isShownKind (kind: number): boolean {
+  return kind === Kind.Text || kind === Kind.File
 }
 
 /** Whether a kind is content, which travels only on its author's sender chain. */

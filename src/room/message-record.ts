@@ -4,6 +4,7 @@
 import { bytesToHex, hexToBytes } from '../bytes.js'
 import { Kind, decodeTextBody, isStoredKind } from '../protocol/bodies.js'
 import type { SignedMessage } from '../protocol/envelope.js'
+import { decodeFileBody } from '../protocol/file-body.js'
 import type { MessageRecord } from '../store/store.js'
 import type { Epoch } from './epochs.js'
 
@@ -11,7 +12,7 @@ import type { Epoch } from './epochs.js'
 export function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, receivedAt: number,
   state: MessageRecord['state']): MessageRecord {
   if (!isStoredKind(message.kind)) throw new TypeError(`kind ${message.kind} is not stored`)
-  const body = message.kind === Kind.Text ? decodeTextBody(message.body) : { name: '', text: '' }
+  const body = message.kind === Kind.Text ? decodeTextBody(message.body) : message.kind === Kind.File ? fileText(message.body) : { name: '', text: '' }
   return {
     roomId,
     author: bytesToHex(message.author),
@@ -38,4 +39,10 @@ export function fromRecord (record: MessageRecord): SignedMessage {
     body: record.body,
     signature: record.signature
   }
+}
+
+/** A file's author name, and its caption and name as the text (so search finds files). */
+function fileText (bytes: Uint8Array): { name: string, text: string } {
+  const file = decodeFileBody(bytes)
+  return { name: file.name, text: file.caption === '' ? file.fileName : `${file.caption}\n${file.fileName}` }
 }

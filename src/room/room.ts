@@ -12,8 +12,10 @@ import { RemovedMemberError } from '../errors.js'
 import type { Identity } from '../identity/identity.js'
 import {
   Kind, decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody,
-  encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
+  encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, isShownKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
 } from '../protocol/bodies.js'
+import { encodeFileBody } from '../protocol/file-body.js'
+import type { FileBody } from '../protocol/file-body.js'
 import type { RotateEntry } from '../protocol/bodies.js'
 import {
   MAX_RECEIPT_AUTHORS, decodeDeleteBody, decodeEditBody, decodeReactionBody, decodeReceiptBody, decodeTypingBody,
@@ -212,7 +214,7 @@ export class Room extends Emitter<RoomEvents> {
   async history (limit = 200): Promise<MessageRecord[]> {
     // Edits, deletions and reactions are stored as messages too, but shown through their targets.
     const records = await this.components.store.latestMessages(this.id, limit * 3)
-    return records.filter(m => m.kind === Kind.Text).slice(-limit)
+    return records.filter(m => isShownKind(m.kind)).slice(-limit)
   }
 
   /** Everyone seen in this room, the user first. */
@@ -251,9 +253,17 @@ export class Room extends Emitter<RoomEvents> {
     return await this.sendStored(Kind.Text, encodeTextBody({ name: this.components.displayName(), text }))
   }
 
+  /**
+   * Sends a file message; its content must already be sealed and held (`FileTransfers.prepare`),
+   * so peers can fetch it directly. Stored first, like a text.
+   */
+  async sendFile (file: Omit<FileBody, 'name'>): Promise<MessageRecord> {
+    return await this.sendStored(Kind.File, encodeFileBody({ ...file, name: this.components.displayName() }))
+  }
+
   /** Replaces the text of one of our own messages, on every member's device. */
   async edit (seq: number, text: string): Promise<void> {
-    await this.requireOwn(seq)
+    await this.requireOwn(seq, Kind.Text)
     await this.sendStored(Kind.Edit, encodeEditBody({ target: seq, text }))
   }
 
@@ -304,7 +314,7 @@ export class Room extends Emitter<RoomEvents> {
     const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq, timestamp: this.now(), body })
     const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
-    if (kind === Kind.Text) {
+    if (isShownKind(kind)) {
       await this.touch(record.timestamp)
       this.emit('message', record)
     } else {
@@ -325,9 +335,9 @@ export class Room extends Emitter<RoomEvents> {
     await this.publish(epoch, chainedPayload(signed, chain.chainId, index, messageKey)).catch(() => 0)
   }
 
-  private async requireOwn (seq: number): Promise<void> {
+  private async requireOwn (seq: number, kind?: number): Promise<void> {
     const target = await this.components.store.getMessage(this.id, this.self, seq)
-    if (target === undefined || target.kind !== Kind.Text) throw new RangeError(`No message of yours with number ${seq}`)
+    if (target === undefined || !isShownKind(target.kind) || (kind !== undefined && target.kind !== kind)) throw new RangeError(`No message of yours with number ${seq}`)
     if (target.deleted === true) throw new RangeError('That message was deleted')
   }
 
@@ -367,8 +377,9 @@ export class Room extends Emitter<RoomEvents> {
         return
     }
     const target = await store.getMessage(this.id, targetAuthor, targetSeq)
-    // Only chat messages are targets; an edit or deletion only ever names its author's own.
-    if (target === undefined || target.kind !== Kind.Text) return
+    // Only chat messages and files are targets (only texts are edited); an edit or deletion only
+    // ever names its author's own.
+    if (target === undefined || !isShownKind(target.kind) || (message.kind === Kind.Edit && target.kind !== Kind.Text)) return
     const updated = change(target)
     if (updated === undefined) return
     await store.replaceMessage(updated)
@@ -490,7 +501,8 @@ export class Room extends Emitter<RoomEvents> {
       throw err
     }
     switch (message.kind) {
-      case Kind.Text: return await this.receiveText(epoch, message, author)
+      case Kind.Text:
+      case Kind.File: return await this.receiveText(epoch, message, author)
       case Kind.Edit:
       case Kind.Delete:
       case Kind.Reaction: return await this.receiveEffect(epoch, message)
@@ -712,7 +724,7 @@ export class Room extends Emitter<RoomEvents> {
     const author = bytesToHex(message.author)
     const record = toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received')
     if (!await this.components.store.addMessage(record)) return false
-    if (message.kind !== Kind.Text) {
+    if (!isShownKind(message.kind)) {
       await this.applyEffect(message, author)
       return true
     }
