@@ -17,7 +17,7 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
     <div class='message-actions' role='toolbar' aria-label='Message actions'>
       <button type='button' class='icon' aria-label='React' aria-expanded={picking} title='React'
         onClick={() => { setPicking(!picking) }}>☺</button>
-      {mine && (
+      {mine && message.kind === 1 && (
         <button type='button' class='icon' aria-label='Edit' title='Edit'
           onClick={() => { editing.value = `${message.author}:${message.seq}` }}>✎</button>
       )}

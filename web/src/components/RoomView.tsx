@@ -14,6 +14,9 @@ import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
 import { TypingIndicator } from './TypingIndicator.js'
 import { MessageList } from './MessageList.js'
+import { AttachButton, AttachmentPreview, pickChecked } from './Attachment.js'
+import { sendAttachment } from '../files-state.js'
+import { MAX_CAPTION_BYTES } from '../../../src/files/constants.js'
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -123,10 +126,32 @@ function statusLine (online: number): string {
 function Composer () {
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
+  const [attachment, setAttachment] = useState<File | null>(null)
+  const [sendingFile, setSendingFile] = useState(false)
   const input = useRef<HTMLTextAreaElement>(null)
   useEffect(() => { input.current?.focus() }, [activeRoom.value])
 
+  const submitFile = async (file: File): Promise<void> => {
+    const caption = text.trim()
+    if (utf8(caption).length > MAX_CAPTION_BYTES) {
+      setError(`This caption is too long (the limit is ${MAX_CAPTION_BYTES.toLocaleString()} bytes).`)
+      return
+    }
+    setSendingFile(true)
+    setError(null)
+    try {
+      await sendAttachment(file, caption)
+      setAttachment(null)
+      setText('')
+    } catch (err) {
+      setError(`Not sent: ${(err as Error).message}`)
+    } finally {
+      setSendingFile(false)
+    }
+  }
+
   const submit = async (): Promise<void> => {
+    if (attachment !== null) return await submitFile(attachment)
     const value = text.trim()
     if (value === '') return
     if (utf8(value).length > MAX_TEXT_BYTES) {
@@ -144,8 +169,17 @@ function Composer () {
   }
 
   return (
-    <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}>
+    <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}
+      onDragOver={e => { if (e.dataTransfer?.types.includes('Files') === true) e.preventDefault() }}
+      onDrop={e => {
+        const file = e.dataTransfer?.files[0]
+        if (file === undefined) return
+        e.preventDefault()
+        pickChecked(file, setAttachment, setError)
+      }}>
       {error !== null && <p class='error' role='alert'>{error}</p>}
+      {attachment !== null && <AttachmentPreview file={attachment} busy={sendingFile} onRemove={() => { setAttachment(null) }} />}
+      <AttachButton disabled={sendingFile} onPick={file => { setError(null); setAttachment(file) }} onError={setError} />
       <label for='message' class='visually-hidden'>Message</label>
       <EmojiButton onDone={() => { input.current?.focus() }} onPick={emoji => {
         const el = input.current
@@ -154,9 +188,16 @@ function Composer () {
         // The caret follows the inserted emoji, so the next one goes after it.
         requestAnimationFrame(() => { el?.setSelectionRange(next.caret, next.caret) })
       }} />
-      <textarea id='message' ref={input} rows={1} placeholder='Write a message' value={text}
+      <textarea id='message' ref={input} rows={1} placeholder={attachment !== null ? 'Add a caption (optional)' : 'Write a message'} value={text}
         aria-label='Message'
         onInput={e => { setText(e.currentTarget.value); noteTyping() }}
+        onPaste={e => {
+          // A pasted image (a screenshot) becomes the attachment; pasted text stays text.
+          const file = e.clipboardData?.files[0]
+          if (file === undefined) return
+          e.preventDefault()
+          pickChecked(file, setAttachment, setError)
+        }}
         onKeyDown={e => {
           // Enter sends; Shift+Enter (and Enter while composing with an IME) adds a line.
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -164,7 +205,7 @@ function Composer () {
             void submit()
           }
         }} />
-      <button type='submit' class='primary' disabled={text.trim() === ''}>Send</button>
+      <button type='submit' class='primary' disabled={sendingFile || (attachment === null && text.trim() === '')}>Send</button>
     </form>
   )
 }
