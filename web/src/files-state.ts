@@ -21,8 +21,12 @@ import { formatBytes } from './format-bytes.js'
 
 /** Progress of every file sent or fetched this session, by hex file id. */
 export const fileProgress = signal<Record<string, FileProgress>>({})
-/** Object URLs of images held whole, by hex file id. */
-export const imageUrls = signal<Record<string, string>>({})
+/**
+ * Object URLs of files held whole, by hex file id: what images show and what "Save" links to.
+ * A link rather than a script-made download: browsers block a second download that does not
+ * follow a click at once, and reading a file from IndexedDB takes a moment.
+ */
+export const fileUrls = signal<Record<string, string>>({})
 
 let watched: unknown = null
 effect(() => {
@@ -47,7 +51,7 @@ export function fileOf (message: MessageRecord): FileBody | undefined {
 /** Why a file cannot be sent, for people; undefined when it can. */
 export function fileProblem (file: File): string | undefined {
   if (file.size === 0) return `"${file.name}" is empty.`
-  if (file.size > MAX_FILE_BYTES) return `"${file.name}" is ${formatBytes(file.size)}; files can be at most ${formatBytes(MAX_FILE_BYTES)}.`
+  if (file.size > MAX_FILE_BYTES) return `"${file.name}" is too large (${formatBytes(file.size)}); files can be at most ${formatBytes(MAX_FILE_BYTES)}.`
   return undefined
 }
 
@@ -70,7 +74,7 @@ export async function fetchFile (file: FileBody): Promise<void> {
   const c = client.value
   if (room === null || c === null) return
   const result = await downloadFile(c.files, room, file)
-  if (result.status === 'complete' && isImage(file)) await showImage(file)
+  if (result.status === 'complete') await makeUrl(file)
 }
 
 /** Starts what should happen when a file message is on screen: show what is held, fetch small images. */
@@ -79,34 +83,18 @@ export async function onFileShown (file: FileBody): Promise<void> {
   if (c === null) return
   const id = bytesToHex(file.fileId)
   if (await c.files.isComplete(id)) {
-    if (isImage(file)) await showImage(file)
-    else if (fileProgress.value[id] === undefined) fileProgress.value = { ...fileProgress.value, [id]: { fileId: id, status: 'complete', held: 1, total: 1, served: 0, servedPeers: 0 } }
+    await makeUrl(file)
     return
   }
   if (isImage(file) && file.size <= AUTO_DOWNLOAD_BYTES) await fetchFile(file)
 }
 
-/** Hands a file held whole to the browser as a download. */
-export async function saveFile (file: FileBody): Promise<void> {
-  const c = client.value
-  if (c === null) return
-  const url = URL.createObjectURL(new Blob([await c.files.read(file) as BlobPart], { type: file.mime }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = file.fileName
-  link.rel = 'noopener'
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
-}
-
-async function showImage (file: FileBody): Promise<void> {
+async function makeUrl (file: FileBody): Promise<void> {
   const c = client.value
   const id = bytesToHex(file.fileId)
-  if (c === null || imageUrls.value[id] !== undefined) return
+  if (c === null || fileUrls.value[id] !== undefined) return
   const url = URL.createObjectURL(new Blob([await c.files.read(file) as BlobPart], { type: file.mime }))
-  imageUrls.value = { ...imageUrls.value, [id]: url }
+  fileUrls.value = { ...fileUrls.value, [id]: url }
 }
 
 /** A name a download can safely use: no path separators or control characters, within the limit. */

@@ -3,7 +3,7 @@ import { bytesToHex } from '../../../src/bytes.js'
 import { thumbnailType, isImage } from '../../../src/protocol/file-body.js'
 import type { FileBody } from '../../../src/protocol/file-body.js'
 import type { FileProgress } from '../../../src/files/file-transfers.js'
-import { fetchFile, fileProgress, imageUrls, onFileShown, saveFile } from '../files-state.js'
+import { fetchFile, fileProgress, fileUrls, onFileShown } from '../files-state.js'
 import { formatBytes } from '../format-bytes.js'
 import { MessageText } from './MessageText.js'
 
@@ -15,13 +15,12 @@ import { MessageText } from './MessageText.js'
 export function FileCard ({ file, mine }: { file: FileBody, mine: boolean }) {
   const id = bytesToHex(file.fileId)
   const progress = fileProgress.value[id]
-  const url = imageUrls.value[id]
+  const url = fileUrls.value[id]
   const [viewing, setViewing] = useState(false)
   useEffect(() => { void onFileShown(file) }, [id])
   const image = isImage(file)
   const thumb = file.thumbnail
   const thumbUrl = thumb !== undefined ? `data:${thumbnailType(thumb.bytes) ?? 'image/jpeg'};base64,${base64(thumb.bytes)}` : undefined
-  const complete = progress?.status === 'complete' || progress?.status === 'sending'
   return (
     <figure class={`file${image ? ' image' : ''}`} data-file={id}>
       {image && thumb !== undefined && (
@@ -37,7 +36,7 @@ export function FileCard ({ file, mine }: { file: FileBody, mine: boolean }) {
         {!image && <span class='file-icon' aria-hidden='true'>📄</span>}
         <span class='file-name'>{file.fileName}</span>
         <span class='file-size'>{formatBytes(file.size)}</span>
-        <FileState file={file} progress={progress} mine={mine} complete={complete} />
+        <FileState file={file} progress={progress} mine={mine} url={url} />
       </figcaption>
       {file.caption !== '' && <p class='text'><MessageText text={file.caption} /></p>}
       {viewing && url !== undefined && <ImageViewer url={url} file={file} onClose={() => { setViewing(false) }} />}
@@ -45,9 +44,10 @@ export function FileCard ({ file, mine }: { file: FileBody, mine: boolean }) {
   )
 }
 
-function FileState ({ file, progress, mine, complete }: { file: FileBody, progress: FileProgress | undefined, mine: boolean, complete: boolean }) {
-  const save = <button type='button' class='subtle' onClick={() => { void saveFile(file) }}>Save</button>
+function FileState ({ file, progress, mine, url }: { file: FileBody, progress: FileProgress | undefined, mine: boolean, url: string | undefined }) {
+  const save = url !== undefined && <SaveLink url={url} file={file} />
   if (progress === undefined) {
+    if (url !== undefined) return <span class='file-state'>{save}</span>
     if (mine) return null
     return <button type='button' class='subtle' onClick={() => { void fetchFile(file) }}>Download</button>
   }
@@ -75,7 +75,7 @@ function FileState ({ file, progress, mine, complete }: { file: FileBody, progre
         </span>
       )
     case 'complete':
-      return <span class='file-state'>{complete && save}</span>
+      return <span class='file-state'>{save}</span>
     case 'unavailable':
     case 'failed':
       return (
@@ -97,11 +97,16 @@ function ImageViewer ({ url, file, onClose }: { url: string, file: FileBody, onC
     <div class='image-viewer' role='dialog' aria-modal='true' aria-label={file.fileName} onClick={onClose}>
       <img src={url} alt={file.caption !== '' ? file.caption : file.fileName} />
       <div class='viewer-actions' onClick={e => { e.stopPropagation() }}>
-        <button type='button' onClick={() => { void saveFile(file) }}>Save</button>
+        <SaveLink url={url} file={file} />
         <button type='button' class='primary' autoFocus onClick={onClose}>Close</button>
       </div>
     </div>
   )
+}
+
+/** "Save": a link that downloads the file under its name. */
+function SaveLink ({ url, file }: { url: string, file: FileBody }) {
+  return <a class='button subtle save' href={url} download={file.fileName}>Save</a>
 }
 
 /** The size an image takes in the list: at most 280 × 280, keeping its shape. */
