@@ -1,3 +1,4 @@
+import { createPortal } from 'preact/compat'
 import { useEffect, useState } from 'preact/hooks'
 import { bytesToHex } from '../../../src/bytes.js'
 import { thumbnailType, isImage } from '../../../src/protocol/file-body.js'
@@ -93,14 +94,16 @@ function ImageViewer ({ url, file, onClose }: { url: string, file: FileBody, onC
     addEventListener('keydown', onKey)
     return () => { removeEventListener('keydown', onKey) }
   }, [])
-  return (
+  // On the body: a message's own layout (animations, containment) must not clip the overlay.
+  return createPortal(
     <div class='image-viewer' role='dialog' aria-modal='true' aria-label={file.fileName} onClick={onClose}>
       <img src={url} alt={file.caption !== '' ? file.caption : file.fileName} />
       <div class='viewer-actions' onClick={e => { e.stopPropagation() }}>
         <SaveLink url={url} file={file} />
         <button type='button' class='primary' autoFocus onClick={onClose}>Close</button>
       </div>
-    </div>
+    </div>,
+    document.body
   )
 }
 
