@@ -107,7 +107,13 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
     const id = bytesToHex(file.fileId)
     let running = this.downloads.get(id)
     if (running === undefined) {
-      running = this.fetch(file, id, topics).finally(() => { this.downloads.delete(id) })
+      running = this.fetch(file, id, topics)
+        .catch(err => {
+          // The device could not keep what arrived (storage full or closed): say so, keep what is held.
+          const total = chunkCount(file.size, file.chunkSize)
+          this.update(id, { status: 'failed', held: this.progress.get(id)?.held ?? 0, total, error: `Could not save the file on this device: ${(err as Error).message}` })
+        })
+        .finally(() => { this.downloads.delete(id) })
       this.downloads.set(id, running)
     }
     await running
@@ -146,6 +152,7 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
         try {
           if (await this.fetchFrom(direct!, peer, file, id, total, held)) progressed = true
         } catch (err) {
+          if (err instanceof StorageFailure) throw err.cause
           // A chunk that does not open: this peer serves forgeries; never ask it again for this file.
           if ((err as Error).name === 'DecryptError') badPeers.add(peer)
           // Otherwise the peer left or stalled: carry on with the next one.
@@ -183,7 +190,7 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
         }
         if (reply.index !== expected || expected >= from + count) throw new Error('Chunks arrived out of order')
         openChunk(file.key, reply.index, total, reply.data) // throws DecryptError on anything forged
-        await this.store.putFileChunk(id, reply.index, reply.data)
+        await this.store.putFileChunk(id, reply.index, reply.data).catch(err => { throw new StorageFailure(err) })
         held.add(reply.index)
         expected++
         progressed = true
@@ -264,6 +271,11 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
     this.progress.set(id, progress)
     this.emit('progress', progress)
   }
+}
+
+/** A store write failed during a download: not the peer's fault, so no other peer is tried. */
+class StorageFailure extends Error {
+  constructor (override readonly cause: unknown) { super('storage failed'); this.name = 'StorageFailure' }
 }
 
 function firstMissing (held: Set<number>, total: number): number {

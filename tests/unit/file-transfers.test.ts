@@ -141,6 +141,15 @@ describe('FileTransfers over a memory network', () => {
     expect(garbage).toEqual([])
   })
 
+  it('reports a download failed, plainly, when the device cannot store what arrives', async () => {
+    const [ann, bob] = [peer(), peer()]
+    const file = await offer(ann, content(3 * CHUNK))
+    bob.store.putFileChunk = async () => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError') }
+    const result = await bob.files.download(file, () => [TOPIC])
+    expect(result.status).toBe('failed')
+    expect(result.error).toMatch(/Could not save the file on this device: The quota has been exceeded/)
+  })
+
   it('answers Missing for a file it does not hold', async () => {
     const [ann, bob] = [peer(), peer()]
     const frames: number[] = []
