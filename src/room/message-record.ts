@@ -41,8 +41,11 @@ export function fromRecord (record: MessageRecord): SignedMessage {
   }
 }
 
-/** A file's author name, and its caption and name as the text (so search finds files). */
+/**
+ * A file's author name, and a line of text for previews, notifications and search: its caption
+ * and name ("At the lake (📎 lake.jpg)"), or the name alone.
+ */
 function fileText (bytes: Uint8Array): { name: string, text: string } {
   const file = decodeFileBody(bytes)
-  return { name: file.name, text: file.caption === '' ? file.fileName : `${file.caption}\n${file.fileName}` }
+  return { name: file.name, text: file.caption === '' ? `📎 ${file.fileName}` : `${file.caption} (📎 ${file.fileName})` }
 }

@@ -11,7 +11,9 @@ import { Kind } from '../../src/protocol/bodies.js'
 import { decodeFileBody } from '../../src/protocol/file-body.js'
 import type { FileBody } from '../../src/protocol/file-body.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
-import { Harness, waitFor } from './room-harness.js'
+import { signMessage } from '../../src/protocol/envelope.js'
+import { encodeFileBody } from '../../src/protocol/file-body.js'
+import { Harness, chainedFrameFrom, plainFrame, waitFor } from './room-harness.js'
 
 const TOPIC = 'room-topic'
 const CHUNK = 4096
@@ -170,7 +172,7 @@ describe('File messages in a room', () => {
     expect(sent.kind).toBe(Kind.File)
     await waitFor(() => bob.messages.some(m => m.kind === Kind.File), 'the file message')
     const received = bob.messages.find(m => m.kind === Kind.File)!
-    expect(received).toMatchObject({ name: 'Ann', text: 'Read this\nnotes.txt' })
+    expect(received).toMatchObject({ name: 'Ann', text: 'Read this (📎 notes.txt)' })
     expect((await bob.room.history()).map(m => m.kind)).toEqual([Kind.File])
     const body = decodeFileBody(received.body)
     expect((await downloadFile(bob.client.files, bob.room, body)).status).toBe('complete')
@@ -180,5 +182,19 @@ describe('File messages in a room', () => {
     await waitFor(async () => (await ann.store.getMessage(ann.room.id, ann.key, sent.seq))?.reactions?.['👍'] !== undefined, 'the reaction')
     await ann.room.deleteMessage(sent.seq)
     await waitFor(async () => (await bob.store.getMessage(bob.room.id, ann.key, sent.seq))?.deleted === true, 'the deletion')
+  })
+
+  it('rejects a malformed or oversized File message, one sent in plain mode, and one without a number; nothing is stored', async () => {
+    const [ann, bob] = await h.group(['Ann', 'Bob'])
+    const epoch = ann.room.epoch
+    const sign = async (body: Uint8Array, seq = 1) => await signMessage(ann.identity, epoch.epochId, { kind: Kind.File, seq, timestamp: Date.now(), body })
+    const good = encodeFileBody({ name: 'Ann', fileId: new Uint8Array(32), key: new Uint8Array(32), size: 10, chunkSize: 65536, fileName: 'a.txt', mime: 'text/plain', caption: '' })
+    const oversized = good.slice()
+    new DataView(oversized.buffer).setUint32(1 + 3 + 64, 0xffffffff)
+    expect(await bob.room.receive(chainedFrameFrom(ann, epoch, await sign(good.subarray(0, 40))))).toBe('reject')
+    expect(await bob.room.receive(chainedFrameFrom(ann, epoch, await sign(oversized)))).toBe('reject')
+    expect(await bob.room.receive(plainFrame(epoch, await sign(good)))).toBe('reject')
+    expect(await bob.room.receive(chainedFrameFrom(ann, epoch, await sign(good, 0)))).toBe('reject')
+    expect(await bob.room.history()).toEqual([])
   })
 })
