@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytesToHex } from '../../src/bytes.js'
-import type { FileTransfers } from '../../src/files/file-transfers.js'
+import { FileTransfers } from '../../src/files/file-transfers.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
 import { ReplyStatus } from '../../src/files/file-wire.js'
 import { downloadFile, sendFile } from '../../src/files/room-files.js'
 import { Kind } from '../../src/protocol/bodies.js'
@@ -20,6 +21,11 @@ import { startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 type Serve = (request: Uint8Array, from: string) => AsyncGenerator<Uint8Array>
+
+/** Byte-for-byte equality, fast on megabytes (deep equality is not). */
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+}
 
 describe('files over WebRTC through a real relay', () => {
   let relay: RelayProcess
@@ -64,7 +70,7 @@ describe('files over WebRTC through a real relay', () => {
     peers[1].client.files.on('progress', p => { progress.push(p.held) })
     const result = await downloadFile(peers[1].client.files, rooms[1], file)
     expect(result.status).toBe('complete')
-    expect(await peers[1].client.files.read(file)).toEqual(content)
+    expect(sameBytes(await peers[1].client.files.read(file), content)).toBe(true)
     expect(progress[progress.length - 1]).toBe(49)
     expect(progress.length).toBeGreaterThan(10)
     expect(peers[0].client.files.state(bytesToHex(file.fileId))).toMatchObject({ served: 49, servedPeers: 1 })
@@ -97,11 +103,28 @@ describe('files over WebRTC through a real relay', () => {
     }
     const result = await downloadFile(cleo.client.files, rooms[2], file)
     expect(result.status).toBe('complete')
-    expect(await cleo.client.files.read(file)).toEqual(content)
+    expect(sameBytes(await cleo.client.files.read(file), content)).toBe(true)
     expect(stoppedOne).toBeDefined()
     const other = stoppedOne === ada ? ben : ada
     // The survivor served the rest: at least everything after the 14 chunks the first one delivered.
     expect(servedBy.get(other) ?? 0).toBeGreaterThanOrEqual(49 - 14)
     expect(servedBy.get(other) ?? 0).toBeLessThan(49)
   }, 120_000)
+
+  it('says plainly that the file is unavailable when its only holder has left, instead of hanging', async () => {
+    const cleo = peers[2]
+    const holder = peers.slice(0, 2).find(p => !stopped.has(p))!
+    const room = rooms[peers.indexOf(holder)]
+    const before = received[2].filter(m => m.kind === Kind.File).length
+    await sendFile(holder.client.files, room, new Uint8Array(randomBytes(200_000)), { fileName: 'gone.bin', mime: 'application/octet-stream', caption: '' })
+    await waitFor(() => received[2].filter(m => m.kind === Kind.File).length > before, 15_000, () => 'the second file message at Cleo')
+    const second = decodeFileBody(received[2].filter(m => m.kind === Kind.File)[before].body)
+    stopped.add(holder)
+    await holder.stop()
+    // Quick retries, so the test does not wait out the app's patience.
+    const files = new FileTransfers(new MemoryStore(), { retryIntervalMs: 200, maxIdleAttempts: 3 })
+    files.attach(cleo.transport.direct)
+    const result = await files.download(second, () => [rooms[2].epoch.topic])
+    expect(result).toMatchObject({ status: 'unavailable', held: 0, error: 'Nobody online has this file right now.' })
+  }, 60_000)
 })
