@@ -15,6 +15,7 @@ import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
 import { FileTransfers } from '../files/file-transfers.js'
+import type { FileTransfersInit } from '../files/file-transfers.js'
 
 const IDENTITY_KEY = 'identity'
 const NAME_KEY = 'displayName'
@@ -23,6 +24,8 @@ export interface ClientComponents {
   readonly store: Store
   /** Options for every room (rate limits). */
   readonly roomInit?: RoomInit
+  /** Options for file transfers (retry pacing). */
+  readonly filesInit?: FileTransfersInit
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
 }
@@ -52,7 +55,7 @@ export class Client extends Emitter<ClientEvents> {
     private name: string
   ) {
     super()
-    this.files = new FileTransfers(components.store)
+    this.files = new FileTransfers(components.store, components.filesInit)
   }
 
   /** Loads the identity from the store, or creates and stores one on first use. */
@@ -135,6 +138,8 @@ export class Client extends Emitter<ClientEvents> {
       this.emit('message', message)
       void this.announceRooms()
     })
+    // Someone (back) in the room may hold a file nobody had a moment ago.
+    room.on('peers', count => { if (count > 0) this.files.retryUnavailable() })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     await this.announceRooms()

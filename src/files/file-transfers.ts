@@ -59,6 +59,8 @@ const COMPLETE_PREFIX = 'file-complete:'
 export class FileTransfers extends Emitter<FileTransfersEvents> {
   private direct: DirectChannel | undefined
   private readonly downloads = new Map<string, Promise<void>>()
+  /** Downloads that found nobody holding the file, to try again when peers arrive. */
+  private readonly unavailable = new Map<string, { file: FileBody, topics: () => string[] }>()
   private readonly progress = new Map<string, FileProgress>()
   /** Serving: open requests per peer, and how far each peer got, per file. */
   private readonly serving = new Map<string, number>()
@@ -107,17 +109,29 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
     const id = bytesToHex(file.fileId)
     let running = this.downloads.get(id)
     if (running === undefined) {
+      this.unavailable.delete(id)
       running = this.fetch(file, id, topics)
         .catch(err => {
           // The device could not keep what arrived (storage full or closed): say so, keep what is held.
           const total = chunkCount(file.size, file.chunkSize)
           this.update(id, { status: 'failed', held: this.progress.get(id)?.held ?? 0, total, error: `Could not save the file on this device: ${(err as Error).message}` })
         })
-        .finally(() => { this.downloads.delete(id) })
+        .finally(() => {
+          this.downloads.delete(id)
+          if (this.progress.get(id)?.status === 'unavailable') this.unavailable.set(id, { file, topics })
+        })
       this.downloads.set(id, running)
     }
     await running
     return this.progress.get(id)!
+  }
+
+  /**
+   * Tries again every download that found nobody holding its file; the client calls this when
+   * new peers connect, so a file arrives once its holder is back without anyone asking.
+   */
+  retryUnavailable (): void {
+    for (const { file, topics } of [...this.unavailable.values()]) void this.download(file, topics)
   }
 
   /** The file's content, opened and checked; throws if it is not held whole. */

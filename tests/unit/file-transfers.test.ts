@@ -202,4 +202,17 @@ describe('File messages in a room', () => {
     expect(await bob.room.receive(chainedFrameFrom(ann, epoch, await sign(good, 0)))).toBe('reject')
     expect(await bob.room.history()).toEqual([])
   })
+
+  it('fetches a file that nobody had, by itself, once its holder is back in the room', async () => {
+    const [ann, bob] = await h.group(['Ann', 'Bob'], { filesInit: { retryIntervalMs: 20, maxIdleAttempts: 2 } })
+    const bytes = content(50_000)
+    await sendFile(ann.client.files, ann.room, bytes, { fileName: 'later.bin', mime: 'application/octet-stream', caption: '' })
+    await waitFor(() => bob.messages.some(m => m.kind === Kind.File), 'the file message')
+    const body = decodeFileBody(bob.messages.find(m => m.kind === Kind.File)!.body)
+    ann.transport.setOnline(false)
+    expect((await downloadFile(bob.client.files, bob.room, body)).status).toBe('unavailable')
+    ann.transport.setOnline(true)
+    await waitFor(() => bob.client.files.state(bytesToHex(body.fileId))?.status === 'complete', 'the file to arrive by itself')
+    expect(sameBytes(await bob.client.files.read(body), bytes)).toBe(true)
+  })
 })

@@ -28,6 +28,9 @@ export const fileProgress = signal<Record<string, FileProgress>>({})
  */
 export const fileUrls = signal<Record<string, string>>({})
 
+/** Files on screen this session, so one that arrives by itself (a retry) can be shown. */
+const shown = new Map<string, FileBody>()
+
 let watched: unknown = null
 effect(() => {
   const c = client.value
@@ -35,6 +38,8 @@ effect(() => {
   watched = c
   c.files.on('progress', p => {
     fileProgress.value = { ...fileProgress.value, [p.fileId]: p }
+    const file = shown.get(p.fileId)
+    if (p.status === 'complete' && file !== undefined) void makeUrl(file)
   })
 })
 
@@ -82,6 +87,7 @@ export async function onFileShown (file: FileBody): Promise<void> {
   const c = client.value
   if (c === null) return
   const id = bytesToHex(file.fileId)
+  shown.set(id, file)
   if (await c.files.isComplete(id)) {
     await makeUrl(file)
     return
