@@ -95,12 +95,19 @@ export async function onFileShown (file: FileBody): Promise<void> {
   if (isImage(file) && file.size <= AUTO_DOWNLOAD_BYTES) await fetchFile(file)
 }
 
+const making = new Set<string>()
+
 async function makeUrl (file: FileBody): Promise<void> {
   const c = client.value
   const id = bytesToHex(file.fileId)
-  if (c === null || fileUrls.value[id] !== undefined) return
-  const url = URL.createObjectURL(new Blob([await c.files.read(file) as BlobPart], { type: file.mime }))
-  fileUrls.value = { ...fileUrls.value, [id]: url }
+  if (c === null || fileUrls.value[id] !== undefined || making.has(id)) return
+  making.add(id)
+  try {
+    const url = URL.createObjectURL(new Blob([await c.files.read(file) as BlobPart], { type: file.mime }))
+    fileUrls.value = { ...fileUrls.value, [id]: url }
+  } finally {
+    making.delete(id)
+  }
 }
 
 /** A name a download can safely use: no path separators or control characters, within the limit. */
