@@ -215,4 +215,21 @@ describe('File messages in a room', () => {
     await waitFor(() => bob.client.files.state(bytesToHex(body.fileId))?.status === 'complete', 'the file to arrive by itself')
     expect(sameBytes(await bob.client.files.read(body), bytes)).toBe(true)
   })
+
+  it('brings a File message to a member who was away, by history sync, and they fetch it from whoever holds it', async () => {
+    const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
+    cat.transport.setOnline(false)
+    const bytes = content(100_000)
+    const thumbnail = { width: 640, height: 480, bytes: Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 1, 2, 3) }
+    await sendFile(ann.client.files, ann.room, bytes, { fileName: 'beach.jpg', mime: 'image/jpeg', thumbnail, caption: 'while you were away' })
+    await waitFor(() => bob.messages.some(m => m.kind === Kind.File), 'the file at Bob')
+    await downloadFile(bob.client.files, bob.room, decodeFileBody(bob.messages.find(m => m.kind === Kind.File)!.body))
+    ann.transport.setOnline(false) // only Bob holds it now
+    cat.transport.setOnline(true)
+    await waitFor(async () => (await cat.room.history()).some(m => m.kind === Kind.File), 'Cat to catch up on the file message')
+    const body = decodeFileBody((await cat.room.history()).find(m => m.kind === Kind.File)!.body)
+    expect(body.thumbnail).toEqual(thumbnail)
+    expect((await downloadFile(cat.client.files, cat.room, body)).status).toBe('complete')
+    expect(sameBytes(await cat.client.files.read(body), bytes)).toBe(true)
+  })
 })
