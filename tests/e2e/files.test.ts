@@ -139,6 +139,30 @@ describe('files and images between two people', () => {
     expect(Buffer.concat(chunks).equals(data)).toBe(true)
   }, 90_000)
 
+  it('shows progress on both sides while a large file moves, and it arrives intact', async () => {
+    const data = Buffer.alloc(16 * 1024 * 1024)
+    for (let i = 0; i < data.length; i += 4096) data[i] = (i / 4096) & 0xff
+    await watchFor(pa, 'uploading-large', 'progress[aria-label="Uploading big.dat"]')
+    await watchFor(pb, 'downloading-large', 'progress[aria-label="Downloading big.dat"]')
+    await pa.getByTestId('attach-input').setInputFiles({ name: 'big.dat', mimeType: 'application/octet-stream', buffer: data })
+    await pa.getByRole('button', { name: 'Send', exact: true }).click()
+    const card = message(pb, 'big.dat')
+    await card.getByRole('button', { name: 'Download' }).waitFor({ timeout: 60_000 })
+    await card.getByRole('button', { name: 'Download' }).click({ timeout: 60_000 })
+    // Pictures of the bars while they move (taken only if the transfer is still under way).
+    await pb.locator('progress').first().waitFor({ timeout: 2_000 })
+      .then(async () => { await pb.screenshot({ path: `${SHOTS}/files-progress-phone.png` }) }).catch(() => {})
+    await pa.locator('progress').first().waitFor({ timeout: 2_000 })
+      .then(async () => { await pa.screenshot({ path: `${SHOTS}/files-progress-desktop.png` }) }).catch(() => {})
+    await card.getByRole('link', { name: 'Save' }).waitFor({ timeout: 120_000 })
+    expect(await wasSeen(pb, 'downloading-large')).toBe(true)
+    expect(await wasSeen(pa, 'uploading-large')).toBe(true)
+    const [download] = await Promise.all([pb.waitForEvent('download'), card.getByRole('link', { name: 'Save' }).click()])
+    const chunks: Buffer[] = []
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer)
+    expect(Buffer.concat(chunks).equals(data)).toBe(true)
+  }, 180_000)
+
   it('refuses a file over the limit with a clear message', async () => {
     await pa.getByTestId('attach-input').setInputFiles({ name: 'huge.iso', mimeType: 'application/octet-stream', buffer: Buffer.alloc(MAX_FILE_BYTES + 1) })
     await pa.getByRole('alert').getByText(/"huge.iso" is too large \(25 MB\); files can be at most 25 MB/).waitFor()

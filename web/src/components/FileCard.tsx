@@ -50,7 +50,7 @@ function FileState ({ file, progress, mine, url }: { file: FileBody, progress: F
   if (progress === undefined) {
     if (url !== undefined) return <span class='file-state'>{save}</span>
     if (mine) return null
-    return <button type='button' class='subtle' onClick={() => { void fetchFile(file) }}>Download</button>
+    return <span class='file-state'><button type='button' class='subtle' onClick={() => { void fetchFile(file) }}>Download</button></span>
   }
   const percent = (n: number): number => Math.floor(100 * n / Math.max(1, progress.total))
   switch (progress.status) {
