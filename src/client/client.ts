@@ -18,6 +18,8 @@ import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } fr
 import { Emitter } from '../events.js'
 import { Contacts } from '../contacts/contacts.js'
 import { isAvatarColour } from '../identity/avatar-colours.js'
+import { FileTransfers } from '../files/file-transfers.js'
+import type { FileTransfersInit } from '../files/file-transfers.js'
 
 /** The avatar colour is kept beside the name: both are how the user looks to others. */
 const COLOUR_KEY = 'avatarColour'
@@ -26,6 +28,8 @@ export interface ClientComponents {
   readonly store: Store
   /** Options for every room (rate limits). */
   readonly roomInit?: RoomInit
+  /** Options for file transfers (retry pacing). */
+  readonly filesInit?: FileTransfersInit
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number
   /**
@@ -55,6 +59,8 @@ export class Client extends Emitter<ClientEvents> {
   private transport: Transport | undefined
   /** Contacts, requests and direct rooms; `contacts.start()` joins the inbox. */
   readonly contacts: Contacts
+  /** Files of every room: sealed and served from here, fetched directly from peers. */
+  readonly files: FileTransfers
 
   private constructor (
     private readonly components: ClientComponents,
@@ -66,6 +72,7 @@ export class Client extends Emitter<ClientEvents> {
   ) {
     super()
     this.contacts = new Contacts({ identity, store: components.store, rooms: this, displayName: () => this.name, now: components.now })
+    this.files = new FileTransfers(components.store, components.filesInit)
   }
 
   /**
@@ -165,6 +172,8 @@ export class Client extends Emitter<ClientEvents> {
       void this.announceRooms()
     })
     room.on('contact', signal => { void this.contacts.receive(id, signal) })
+    // Someone (back) in the room may hold a file nobody had a moment ago.
+    room.on('peers', count => { if (count > 0) this.files.retryUnavailable() })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     // Stored first, like any message: it goes out whenever the room is first reachable.
@@ -217,6 +226,7 @@ export class Client extends Emitter<ClientEvents> {
   /** Connects every open room, now and later, to the network. */
   attachTransport (transport: Transport): void {
     this.transport = transport
+    this.files.attach(transport.direct)
     for (const opening of this.rooms.values()) void opening.then(room => { room.attach(transport) })
   }
 

@@ -8,6 +8,7 @@ import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { Libp2pDirect } from './libp2p-direct.js'
 import type { MeshNode } from './libp2p-node.js'
 import { rendezvousRegister, rendezvousUnregister } from './rendezvous-client.js'
 import type { TopicSubscription, Transport, Verdict } from './transport.js'
@@ -65,11 +66,14 @@ export class Libp2pTransport implements Transport {
   private readonly discoveryIntervalMs: number
   private readonly ttlSeconds: number
   private readonly onChange = (): void => { this.recount() }
+  /** Direct streams to single peers, for file chunks. */
+  readonly direct: Libp2pDirect
 
   constructor (readonly node: MeshNode, relays: string[], init: Libp2pTransportInit = {}) {
     this.relays = relays.map(r => multiaddr(r))
     this.discoveryIntervalMs = init.discoveryIntervalMs ?? DISCOVERY_INTERVAL_MS
     this.ttlSeconds = init.registrationTtlSeconds ?? REGISTRATION_TTL_SECONDS
+    this.direct = new Libp2pDirect(node)
     node.services.pubsub.addEventListener('subscription-change', this.onChange)
     node.addEventListener('peer:disconnect', this.onChange)
   }
@@ -113,6 +117,7 @@ export class Libp2pTransport implements Transport {
   /** Stops discovery; the node itself is stopped by its owner. */
   stop (): void {
     for (const topic of [...this.topics.keys()]) this.unsubscribe(topic)
+    this.direct.stop()
     this.node.services.pubsub.removeEventListener('subscription-change', this.onChange)
     this.node.removeEventListener('peer:disconnect', this.onChange)
   }

@@ -5,10 +5,16 @@
  * peer that does not accept it.
  */
 import { bytesToHex } from '../bytes.js'
-import type { TopicSubscription, Transport } from './transport.js'
+import type { DirectChannel, DirectHandler, TopicSubscription, Transport } from './transport.js'
 
 export class MemoryNetwork {
   readonly transports = new Set<MemoryTransport>()
+  private nextId = 1
+
+  /** @internal */
+  newId (): string {
+    return `memory-peer-${this.nextId++}`
+  }
 
   /** A new peer on this network. */
   createTransport (): MemoryTransport {
@@ -28,8 +34,37 @@ export class MemoryTransport implements Transport {
   private readonly seen = new Set<string>()
   /** While offline the peer neither sends nor receives, as if its network was gone. */
   online = true
+  readonly id: string
+  readonly direct: DirectChannel
+  /** @internal */
+  directHandler: DirectHandler | undefined
 
-  constructor (private readonly network: MemoryNetwork) {}
+  constructor (private readonly network: MemoryNetwork) {
+    this.id = network.newId()
+    this.direct = {
+      peers: topic => this.peers(topic).map(t => t.id),
+      handle: handler => { this.directHandler = handler },
+      request: (peer, request, options) => this.requestDirect(peer, request, options?.signal)
+    }
+  }
+
+  /**
+   * Runs the peer's handler and passes its frames on one by one; when either side goes offline
+   * the reply breaks off, as a closed stream would.
+   */
+  private async * requestDirect (peer: string, request: Uint8Array, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    const target = [...this.network.transports].find(t => t.id === peer)
+    if (target === undefined || !target.online || !this.online || target.directHandler === undefined) {
+      throw new Error(`Peer ${peer} is not reachable`)
+    }
+    for await (const frame of target.directHandler(request.slice(), this.id)) {
+      signal?.throwIfAborted()
+      if (!target.online || !this.online) throw new Error(`Peer ${peer} went away`)
+      yield frame.slice()
+      // Give the other side a turn, as a real stream would between frames.
+      await new Promise(resolve => setTimeout(resolve, 0))
+    }
+  }
 
   subscribe (topic: string, subscription: TopicSubscription): void {
     this.subscriptions.set(topic, subscription)

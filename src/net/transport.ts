@@ -27,4 +27,28 @@ export interface Transport {
   publish(topic: string, frame: Uint8Array): Promise<number>
   /** Number of peers currently connected on a topic. */
   peerCount(topic: string): number
+  /** Direct requests to one peer at a time (file chunks); absent where a transport cannot. */
+  readonly direct?: DirectChannel
+}
+
+/**
+ * Answers one direct request with a series of reply frames. Frames are produced lazily, so a
+ * slow or departed requester costs the holder nothing more.
+ */
+export type DirectHandler = (request: Uint8Array, from: string) => AsyncIterable<Uint8Array>
+
+/**
+ * Request/reply streams straight to one connected peer, outside gossip: what file chunks travel
+ * on. Peers are named by transport-level ids, which say nothing about room identities.
+ */
+export interface DirectChannel {
+  /** Ids of the peers connected on a topic, each of which can be asked directly. */
+  peers(topic: string): string[]
+  /** Serves requests from every peer with `handler` (one handler; a second call replaces it). */
+  handle(handler: DirectHandler): void
+  /**
+   * Sends one request to one peer and yields its reply frames. Throws when the peer cannot be
+   * reached or goes away mid-reply; the caller stops reading when the protocol says it is done.
+   */
+  request(peer: string, request: Uint8Array, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array>
 }

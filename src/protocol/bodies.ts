@@ -35,6 +35,8 @@ export const Kind = {
   Typing: 11,
   /** How far the author has read, per author; ephemeral, chained. */
   Receipt: 12,
+  /** A file or image: its id, key and description (content travels directly); stored, numbered, chained. */
+  File: 13,
   /** A contact request, sealed to the one person it asks (contact-bodies.ts); ephemeral, plain. */
   ContactRequest: 14,
   /** Accepts or declines a contact request, sealed to the requester; ephemeral, plain. */
@@ -50,12 +52,12 @@ export type KnownKind = typeof Kind[keyof typeof Kind]
 /** Whether messages of a kind are numbered and kept in history. */
 export function isStoredKind (kind: number): boolean {
   return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction ||
-    kind === Kind.Reply || kind === Kind.Membership
+    kind === Kind.Reply || kind === Kind.Membership || kind === Kind.File
 }
 
-/** Whether a kind is a chat message people write: shown, and a target for edits and reactions. */
+/** Whether a kind is a message people send (text, reply, file): shown, a target for reactions and deletion. */
 export function isMessageKind (kind: number): boolean {
-  return kind === Kind.Text || kind === Kind.Reply
+  return kind === Kind.Text || kind === Kind.Reply || kind === Kind.File
 }
 
 /** Whether a kind is content, which travels only on its author's sender chain. */

@@ -5,6 +5,7 @@ import { bytesToHex, hexToBytes } from '../bytes.js'
 import { Kind, decodeTextBody, isStoredKind } from '../protocol/bodies.js'
 import { decodeMembershipBody, decodeReplyBody } from '../protocol/conversation-bodies.js'
 import type { SignedMessage } from '../protocol/envelope.js'
+import { decodeFileBody } from '../protocol/file-body.js'
 import type { MessageRecord } from '../store/store.js'
 import type { Epoch } from './epochs.js'
 
@@ -27,6 +28,7 @@ function displayFields (message: SignedMessage): Pick<MessageRecord, 'name' | 't
       const notice = decodeMembershipBody(message.body)
       return { name: notice.name, text: '', membership: notice.action }
     }
+    case Kind.File: return fileText(message.body)
     default: return { name: '', text: '' }
   }
 }
@@ -57,4 +59,13 @@ export function fromRecord (record: MessageRecord): SignedMessage {
     body: record.body,
     signature: record.signature
   }
+}
+
+/**
+ * A file's author name, and a line of text for previews, notifications and search: its caption
+ * and name ("At the lake (📎 lake.jpg)"), or the name alone.
+ */
+function fileText (bytes: Uint8Array): { name: string, text: string } {
+  const file = decodeFileBody(bytes)
+  return { name: file.name, text: file.caption === '' ? `📎 ${file.fileName}` : `${file.caption} (📎 ${file.fileName})` }
 }

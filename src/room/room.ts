@@ -17,6 +17,8 @@ import {
 } from '../protocol/bodies.js'
 import { encodeMembershipBody, encodeReplyBody } from '../protocol/conversation-bodies.js'
 import type { MembershipAction } from '../protocol/conversation-bodies.js'
+import { encodeFileBody } from '../protocol/file-body.js'
+import type { FileBody } from '../protocol/file-body.js'
 import type { RotateEntry } from '../protocol/bodies.js'
 import { decodeSealedContactBody } from '../protocol/contact-bodies.js'
 import {
@@ -320,9 +322,17 @@ export class Room extends Emitter<RoomEvents> {
     await this.sendPresence(true)
   }
 
+  /**
+   * Sends a file message; its content must already be sealed and held (`FileTransfers.prepare`),
+   * so peers can fetch it directly. Stored first, like a text.
+   */
+  async sendFile (file: Omit<FileBody, 'name'>): Promise<MessageRecord> {
+    return await this.sendStored(Kind.File, encodeFileBody({ ...file, name: this.components.displayName() }))
+  }
+
   /** Replaces the text of one of our own messages, on every member's device. */
   async edit (seq: number, text: string): Promise<void> {
-    await this.requireOwn(seq)
+    await this.requireOwn(seq, true)
     await this.sendStored(Kind.Edit, encodeEditBody({ target: seq, text }))
   }
 
@@ -395,9 +405,9 @@ export class Room extends Emitter<RoomEvents> {
     await this.publish(epoch, chainedPayload(signed, chain.chainId, index, messageKey)).catch(() => 0)
   }
 
-  private async requireOwn (seq: number): Promise<void> {
+  private async requireOwn (seq: number, forEdit = false): Promise<void> {
     const target = await this.components.store.getMessage(this.id, this.self, seq)
-    if (target === undefined || !isMessageKind(target.kind)) throw new RangeError(`No message of yours with number ${seq}`)
+    if (target === undefined || !isMessageKind(target.kind) || (forEdit && target.kind === Kind.File)) throw new RangeError(`No message of yours with number ${seq}`)
     if (target.deleted === true) throw new RangeError('That message was deleted')
   }
 
@@ -437,8 +447,9 @@ export class Room extends Emitter<RoomEvents> {
         return
     }
     const target = await store.getMessage(this.id, targetAuthor, targetSeq)
-    // Only chat messages are targets; an edit or deletion only ever names its author's own.
-    if (target === undefined || !isMessageKind(target.kind)) return
+    // Only messages are targets (files are not edited); an edit or deletion only ever names its
+    // author's own.
+    if (target === undefined || !isMessageKind(target.kind) || (message.kind === Kind.Edit && target.kind === Kind.File)) return
     const updated = change(target)
     if (updated === undefined) return
     await store.replaceMessage(updated)
@@ -583,7 +594,8 @@ export class Room extends Emitter<RoomEvents> {
     switch (message.kind) {
       case Kind.Text:
       case Kind.Reply:
-      case Kind.Membership: return await this.receiveText(epoch, message, author)
+      case Kind.Membership:
+      case Kind.File: return await this.receiveText(epoch, message, author)
       case Kind.Edit:
       case Kind.Delete:
       case Kind.Reaction: return await this.receiveEffect(epoch, message)

@@ -8,7 +8,11 @@ import type { DBSchema, IDBPDatabase } from 'idb'
 import { SEARCH_LIMIT, compareMessages, matchesSearch, newestFirst, searchable } from './store.js'
 import type { AuthorHead, MemberRecord, MessageRecord, MessageState, RoomRecord, RoomSettings, SearchOptions, Store } from './store.js'
 
-const DB_VERSION = 1
+/**
+ * Version 2 adds `fileChunks`. Upgrades only ever add: a database from an older version keeps
+ * everything it held.
+ */
+const DB_VERSION = 2
 
 interface Schema extends DBSchema {
   meta: { key: string, value: { key: string, value: unknown } }
@@ -20,6 +24,8 @@ interface Schema extends DBSchema {
     indexes: { byTime: [string, number], byState: [string, string] }
   }
   members: { key: [string, string], value: MemberRecord }
+  /** Sealed file chunks by [file id, index], as received or as made when sending. */
+  fileChunks: { key: [string, number], value: { fileId: string, index: number, data: Uint8Array } }
 }
 
 export interface IdbStoreInit {
@@ -34,14 +40,17 @@ export class IdbStore implements Store {
   static async open (init: IdbStoreInit = {}): Promise<IdbStore> {
     if (globalThis.indexedDB === undefined) throw new Error('IndexedDB is not available here')
     const db = await openDB<Schema>(init.name ?? 'meshchat', DB_VERSION, {
-      upgrade (db) {
-        db.createObjectStore('meta', { keyPath: 'key' })
-        db.createObjectStore('rooms', { keyPath: 'id' })
-        db.createObjectStore('seqs', { keyPath: 'roomId' })
-        const messages = db.createObjectStore('messages', { keyPath: ['roomId', 'author', 'seq'] })
-        messages.createIndex('byTime', ['roomId', 'timestamp'])
-        messages.createIndex('byState', ['roomId', 'state'])
-        db.createObjectStore('members', { keyPath: ['roomId', 'key'] })
+      upgrade (db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('meta', { keyPath: 'key' })
+          db.createObjectStore('rooms', { keyPath: 'id' })
+          db.createObjectStore('seqs', { keyPath: 'roomId' })
+          const messages = db.createObjectStore('messages', { keyPath: ['roomId', 'author', 'seq'] })
+          messages.createIndex('byTime', ['roomId', 'timestamp'])
+          messages.createIndex('byState', ['roomId', 'state'])
+          db.createObjectStore('members', { keyPath: ['roomId', 'key'] })
+        }
+        if (oldVersion < 2) db.createObjectStore('fileChunks', { keyPath: ['fileId', 'index'] })
       }
     })
     return new IdbStore(db)
@@ -207,7 +216,29 @@ export class IdbStore implements Store {
     return await this.db.getAll('members', IDBKeyRange.bound([roomId, ''], [roomId, '\uffff']))
   }
 
+  async putFileChunk (fileId: string, index: number, data: Uint8Array): Promise<void> {
+    await this.db.put('fileChunks', { fileId, index, data })
+  }
+
+  async getFileChunk (fileId: string, index: number): Promise<Uint8Array | undefined> {
+    return (await this.db.get('fileChunks', [fileId, index]))?.data
+  }
+
+  async fileChunkIndexes (fileId: string): Promise<number[]> {
+    const keys = await this.db.getAllKeys('fileChunks', chunkRange(fileId))
+    return keys.map(k => k[1])
+  }
+
+  async deleteFileChunks (fileId: string): Promise<void> {
+    await this.db.delete('fileChunks', chunkRange(fileId))
+  }
+
   async close (): Promise<void> {
     this.db.close()
   }
+}
+
+/** Every chunk key of one file. */
+function chunkRange (fileId: string): IDBKeyRange {
+  return IDBKeyRange.bound([fileId, 0], [fileId, Number.MAX_SAFE_INTEGER])
 }

@@ -10,6 +10,8 @@ export class MemoryStore implements Store {
   /** Per room and author: highest seq and count held, kept up to date so history sync does not scan. */
   private readonly heads = new Map<string, { roomId: string, maxSeq: number, count: number }>()
   private readonly members = new Map<string, MemberRecord>()
+  /** File id -> chunk index -> sealed chunk. */
+  private readonly fileChunks = new Map<string, Map<number, Uint8Array>>()
 
   async getMeta<T>(key: string): Promise<T | undefined> {
     return structuredClone(this.meta.get(key)) as T | undefined
@@ -134,6 +136,24 @@ export class MemoryStore implements Store {
 
   async listMembers (roomId: string): Promise<MemberRecord[]> {
     return [...this.members.values()].filter(m => m.roomId === roomId).map(m => ({ ...m }))
+  }
+
+  async putFileChunk (fileId: string, index: number, data: Uint8Array): Promise<void> {
+    let chunks = this.fileChunks.get(fileId)
+    if (chunks === undefined) this.fileChunks.set(fileId, chunks = new Map())
+    chunks.set(index, data.slice())
+  }
+
+  async getFileChunk (fileId: string, index: number): Promise<Uint8Array | undefined> {
+    return this.fileChunks.get(fileId)?.get(index)?.slice()
+  }
+
+  async fileChunkIndexes (fileId: string): Promise<number[]> {
+    return [...this.fileChunks.get(fileId)?.keys() ?? []].sort((a, b) => a - b)
+  }
+
+  async deleteFileChunks (fileId: string): Promise<void> {
+    this.fileChunks.delete(fileId)
   }
 
   async close (): Promise<void> {}

@@ -143,6 +143,14 @@ export interface Store {
   putMember(member: MemberRecord): Promise<void>
   listMembers(roomId: string): Promise<MemberRecord[]>
 
+  /** Keeps one sealed chunk of a file (file id hex, chunk index), replacing what was there. */
+  putFileChunk(fileId: string, index: number, data: Uint8Array): Promise<void>
+  getFileChunk(fileId: string, index: number): Promise<Uint8Array | undefined>
+  /** Indexes of the chunks held of a file, ascending. */
+  fileChunkIndexes(fileId: string): Promise<number[]>
+  /** Forgets every chunk of a file. */
+  deleteFileChunks(fileId: string): Promise<void>
+
   close(): Promise<void>
 }
 

@@ -5,6 +5,7 @@
 import { expect } from 'vitest'
 import { bytesToHex } from '../../src/bytes.js'
 import { Client } from '../../src/client/client.js'
+import type { FileTransfersInit } from '../../src/files/file-transfers.js'
 import type { Identity } from '../../src/identity/identity.js'
 import { MemoryNetwork } from '../../src/net/memory-network.js'
 import type { MemoryTransport } from '../../src/net/memory-network.js'
@@ -37,6 +38,8 @@ export interface MemberOptions {
   readonly roomInit?: RoomInit
   /** Post "joined"/"left" notices, as the app does. */
   readonly membershipNotices?: boolean
+  /** Limits of file transfers (tests shorten the waits). */
+  readonly filesInit?: FileTransfersInit
 }
 
 /** Clients and network of one test; `close()` stops them all. */
@@ -47,7 +50,9 @@ export class Harness {
   /** A client with a name and a transport on the network, not yet in any room. */
   async member (name: string, options: MemberOptions = {}): Promise<Member> {
     const store = new MemoryStore()
-    const client = await Client.open({ store, now: options.now, roomInit: options.roomInit, membershipNotices: options.membershipNotices })
+    const client = await Client.open({
+      store, now: options.now, roomInit: options.roomInit, membershipNotices: options.membershipNotices, filesInit: options.filesInit
+    })
     await client.setDisplayName(name)
     const transport = this.network.createTransport()
     const published: Uint8Array[] = []

@@ -342,6 +342,35 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
       })
     })
 
+    describe('file chunks', () => {
+      const FILE_A = 'fa'.repeat(32)
+      const FILE_B = 'fb'.repeat(32)
+
+      it('keeps chunks per file, lists their indexes in order, and replaces a chunk stored again', async () => {
+        expect(await store.fileChunkIndexes(FILE_A)).toEqual([])
+        expect(await store.getFileChunk(FILE_A, 0)).toBeUndefined()
+        await store.putFileChunk(FILE_A, 2, Uint8Array.of(2))
+        await store.putFileChunk(FILE_A, 0, Uint8Array.of(0))
+        await store.putFileChunk(FILE_A, 10, Uint8Array.of(10))
+        await store.putFileChunk(FILE_B, 1, Uint8Array.of(0xb1))
+        await store.putFileChunk(FILE_A, 2, Uint8Array.of(2, 2))
+        expect(await store.fileChunkIndexes(FILE_A)).toEqual([0, 2, 10])
+        expect(await store.getFileChunk(FILE_A, 2)).toEqual(Uint8Array.of(2, 2))
+        expect(await store.getFileChunk(FILE_B, 1)).toEqual(Uint8Array.of(0xb1))
+      })
+
+      it('keeps a copy of a chunk, and forgets one file\'s chunks without touching another\'s', async () => {
+        const data = Uint8Array.of(1, 2, 3)
+        await store.putFileChunk(FILE_A, 0, data)
+        data[0] = 9
+        expect(await store.getFileChunk(FILE_A, 0)).toEqual(Uint8Array.of(1, 2, 3))
+        await store.putFileChunk(FILE_B, 0, Uint8Array.of(4))
+        await store.deleteFileChunks(FILE_A)
+        expect(await store.fileChunkIndexes(FILE_A)).toEqual([])
+        expect(await store.fileChunkIndexes(FILE_B)).toEqual([0])
+      })
+    })
+
     describe('members', () => {
       const member = (roomId: string, key: string, name: string, lastSeen = 1): MemberRecord => ({ roomId, key, name, lastSeen })
 

@@ -22,7 +22,7 @@ export interface ReportingStoreEvents {
 }
 
 /** The Store methods that write: their success means storage works again. */
-const WRITES = new Set(['putMeta', 'putRoom', 'nextSeq', 'addMessage', 'setMessageState', 'replaceMessage', 'removeMessage', 'putMember'])
+const WRITES = new Set(['putMeta', 'putRoom', 'nextSeq', 'addMessage', 'setMessageState', 'replaceMessage', 'removeMessage', 'putMember', 'putFileChunk'])
 
 const faults = new WeakSet<object>()
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { MessageRecord } from '../../../src/store/store.js'
+import { Kind } from '../../../src/protocol/bodies.js'
 import { deleteMessage, editing, removedFromRoom, selfKey, toggleReaction } from '../state.js'
 import { replyingTo } from '../replies.js'
 
@@ -36,7 +37,7 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
           </div>
         )}
       </span>
-      {mine && (
+      {mine && message.kind !== Kind.File && (
         <button type='button' class='icon' aria-label='Edit' title='Edit'
           onClick={() => { editing.value = `${message.author}:${message.seq}` }}>✎</button>
       )}

@@ -10,6 +10,7 @@ import { EditMessage } from './EditMessage.js'
 import { MessageActions } from './MessageActions.js'
 import { Reactions } from './Reactions.js'
 import { MembershipNotice, ReplyQuote } from './ReplyQuote.js'
+import { FileMessage } from './FileMessage.js'
 import type { MessageRecord } from '../../../src/store/store.js'
 
 /** Older history is loaded when the user scrolls this close to the top. */
@@ -104,7 +105,9 @@ export function MessageList () {
                 ? <p class='text deleted'>This message was deleted</p>
                 : editing.value === entry.key
                   ? <EditMessage message={m} />
-                  : <p class='text'><MessageText text={m.text} />{m.editedAt !== undefined && <span class='edited' title={formatFull(m.editedAt)}> (edited)</span>}</p>}
+                  : m.kind === 13
+                    ? <FileMessage message={m} mine={mine} />
+                    : <p class='text'><MessageText text={m.text} />{m.editedAt !== undefined && <span class='edited' title={formatFull(m.editedAt)}> (edited)</span>}</p>}
               <Reactions message={m} />
               {mine && m.deleted !== true && <Delivery message={m} latest={m === lastMine} />}
             </div>

@@ -19,6 +19,9 @@ import { roomLabel } from '../contacts-state.js'
 import { ReplyBanner } from './ReplyQuote.js'
 import { MemberPresence, PairPresence } from './MemberPresence.js'
 import { replyingTo } from '../replies.js'
+import { AttachButton, AttachmentPreview, pickChecked } from './Attachment.js'
+import { sendAttachment } from '../files-state.js'
+import { MAX_CAPTION_BYTES } from '../../../src/files/constants.js'
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -131,10 +134,32 @@ function statusLine (online: number): string {
 function Composer () {
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
+  const [attachment, setAttachment] = useState<File | null>(null)
+  const [sendingFile, setSendingFile] = useState(false)
   const input = useRef<HTMLTextAreaElement>(null)
   useEffect(() => { input.current?.focus() }, [activeRoom.value, replyingTo.value])
 
+  const submitFile = async (file: File): Promise<void> => {
+    const caption = text.trim()
+    if (utf8(caption).length > MAX_CAPTION_BYTES) {
+      setError(`This caption is too long (the limit is ${MAX_CAPTION_BYTES.toLocaleString()} bytes).`)
+      return
+    }
+    setSendingFile(true)
+    setError(null)
+    try {
+      await sendAttachment(file, caption)
+      setAttachment(null)
+      setText('')
+    } catch (err) {
+      setError(`Not sent: ${(err as Error).message}`)
+    } finally {
+      setSendingFile(false)
+    }
+  }
+
   const submit = async (): Promise<void> => {
+    if (attachment !== null) return await submitFile(attachment)
     const value = text.trim()
     if (value === '') return
     if (utf8(value).length > MAX_TEXT_BYTES) {
@@ -152,9 +177,18 @@ function Composer () {
   }
 
   return (
-    <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}>
+    <form class='composer' onSubmit={e => { e.preventDefault(); void submit() }}
+      onDragOver={e => { if (e.dataTransfer?.types.includes('Files') === true) e.preventDefault() }}
+      onDrop={e => {
+        const file = e.dataTransfer?.files[0]
+        if (file === undefined) return
+        e.preventDefault()
+        pickChecked(file, setAttachment, setError)
+      }}>
       {error !== null && <p class='error' role='alert'>{error}</p>}
       <ReplyBanner onCancel={() => { input.current?.focus() }} />
+      {attachment !== null && <AttachmentPreview file={attachment} busy={sendingFile} onRemove={() => { setAttachment(null) }} />}
+      <AttachButton disabled={sendingFile} onPick={file => { setError(null); setAttachment(file) }} onError={setError} />
       <label for='message' class='visually-hidden'>Message</label>
       <EmojiButton onDone={() => { input.current?.focus() }} onPick={emoji => {
         const el = input.current
@@ -163,9 +197,16 @@ function Composer () {
         // The caret follows the inserted emoji, so the next one goes after it.
         requestAnimationFrame(() => { el?.setSelectionRange(next.caret, next.caret) })
       }} />
-      <textarea id='message' ref={input} rows={1} placeholder='Write a message' value={text}
+      <textarea id='message' ref={input} rows={1} placeholder={attachment !== null ? 'Add a caption (optional)' : 'Write a message'} value={text}
         aria-label='Message'
         onInput={e => { setText(e.currentTarget.value); noteTyping() }}
+        onPaste={e => {
+          // A pasted image (a screenshot) becomes the attachment; pasted text stays text.
+          const file = e.clipboardData?.files[0]
+          if (file === undefined) return
+          e.preventDefault()
+          pickChecked(file, setAttachment, setError)
+        }}
         onKeyDown={e => {
           if (e.key === 'Escape' && replyingTo.value !== null) replyingTo.value = null
           // Enter sends; Shift+Enter (and Enter while composing with an IME) adds a line.
@@ -174,7 +215,7 @@ function Composer () {
             void submit()
           }
         }} />
-      <button type='submit' class='primary' disabled={text.trim() === ''}>Send</button>
+      <button type='submit' class='primary' disabled={sendingFile || (attachment === null && text.trim() === '')}>Send</button>
     </form>
   )
 }
