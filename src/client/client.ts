@@ -4,7 +4,6 @@
  * (in the browser it is loaded lazily, after history is on screen).
  */
 import type { Identity } from '../identity/identity.js'
-import { createBackup } from '../identity/backup.js'
 import type { KdfParams } from '../crypto/passphrase-box.js'
 import { NAME_KEY, SHARED_KEY, loadIdentity } from './identity-vault.js'
 import { normaliseName } from '../protocol/bodies.js'
@@ -220,6 +219,7 @@ export class Client extends Emitter<ClientEvents> {
       .map(r => ({ secret: r.secret, epochs: r.epochs }))
     this.shared = true
     await this.components.store.putMeta(SHARED_KEY, true)
+    const { createBackup } = await import('../identity/backup.js')
     return await createBackup({ identity: this.identity, displayName: this.name, rooms }, passphrase, params)
   }
 

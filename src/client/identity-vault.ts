@@ -9,14 +9,11 @@ import type { Identity } from '../identity/identity.js'
 import type { BackupContents } from '../identity/backup.js'
 import { ed25519PublicKey } from '../crypto/ed25519.js'
 import { loadCrypto } from '../crypto/lazy-crypto.js'
-import { openWithPassphrase, sealWithPassphrase } from '../crypto/passphrase-box.js'
 import type { KdfParams } from '../crypto/passphrase-box.js'
 import { roomIdOf } from '../crypto/room-keys.js'
 import { roomCodeFromSecret } from '../room/room-code.js'
 import type { Store } from '../store/store.js'
 import type { StoredEpoch } from '../room/epochs.js'
-
-export { WrongPassphraseError } from '../crypto/passphrase-box.js'
 
 export const IDENTITY_KEY = 'identity'
 export const NAME_KEY = 'displayName'
@@ -59,6 +56,8 @@ export async function loadIdentity (store: Store, passphrase?: string): Promise<
   }
   if (!('locked' in stored)) return await identityOf(stored.secretKey)
   if (passphrase === undefined) throw new LockedError()
+  // The lock's code (scrypt, the sealed box) loads only on devices that use it.
+  const { openWithPassphrase } = await import('../crypto/passphrase-box.js')
   return await identityOf(await openWithPassphrase(stored.locked, passphrase, LOCK_CONTEXT))
 }
 
@@ -69,6 +68,7 @@ async function identityOf (secretKey: Uint8Array): Promise<Identity> {
 
 /** Turns the lock on (or changes its passphrase): the store keeps only the sealed key. */
 export async function lockIdentity (store: Store, identity: Identity, passphrase: string, params?: KdfParams): Promise<void> {
+  const { sealWithPassphrase } = await import('../crypto/passphrase-box.js')
   const locked = await sealWithPassphrase(identity.secretKey, passphrase, LOCK_CONTEXT, params)
   await store.putMeta(IDENTITY_KEY, { locked })
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EMOJI, EMOJI_COLUMNS, gridMove, insertAt } from '../../web/src/emoji.js'
+import { EMOJI, EMOJI_COLUMNS, gridMove } from '../../web/src/emoji.js'
+import { insertAt } from '../../web/src/text-edit.js'
 
 describe('insertAt', () => {
   it('inserts at the caret and puts the caret after the insertion', () => {

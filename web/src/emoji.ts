@@ -24,13 +24,6 @@ export const EMOJI: readonly Emoji[] = [
 /** Columns of the picker grid; arrow keys move by one cell or one row. */
 export const EMOJI_COLUMNS = 8
 
-/** `value` with `text` replacing the selection [start, end), and where the caret goes after it. */
-export function insertAt (value: string, start: number, end: number, text: string): { value: string, caret: number } {
-  const from = Math.max(0, Math.min(start, value.length))
-  const to = Math.max(from, Math.min(end, value.length))
-  return { value: value.slice(0, from) + text + value.slice(to), caret: from + text.length }
-}
-
 /** The grid cell a key moves to from `index`, or null for keys the grid does not handle. */
 export function gridMove (index: number, key: string, count: number, columns = EMOJI_COLUMNS): number | null {
   switch (key) {

@@ -5,7 +5,6 @@
 import { signal } from '@preact/signals'
 import { Client } from '../../src/client/client.js'
 import { identityState, lockIdentity, restoreIdentity, unlockIdentity } from '../../src/client/identity-vault.js'
-import { openBackup } from '../../src/identity/backup.js'
 import type { Store } from '../../src/store/store.js'
 
 /** The app lock is on: the key is kept sealed and the app asks for the passphrase on start. */
@@ -59,6 +58,7 @@ export async function exportBackup (passphrase: string): Promise<string> {
  * with it. @throws WrongPassphraseError, MalformedError, TooLargeError
  */
 export async function restoreFromBackup (text: string, passphrase: string): Promise<void> {
+  const { openBackup } = await import('../../src/identity/backup.js')
   const contents = await openBackup(text, passphrase)
   await openClient?.close()
   await restoreIdentity(requireStore(), contents)

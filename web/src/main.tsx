@@ -4,7 +4,6 @@ import { App } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
 import { boot } from './state.js'
-import { LockScreen } from './components/LockScreen.js'
 import './styles.css'
 
 const root = document.getElementById('app')!
@@ -15,7 +14,8 @@ function show (node: VNode): void {
   render(node, root)
 }
 
-const client = await boot(() => { show(<LockScreen />) })
+// The lock screen's code loads only when the app is locked.
+const client = await boot(() => { void import('./components/LockScreen.js').then(({ LockScreen }) => { show(<LockScreen />) }) })
 // Leaving the page: say goodbye, so others see us offline now rather than after a timeout.
 addEventListener('pagehide', () => { void client.close() })
 show(<App />)

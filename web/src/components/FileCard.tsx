@@ -1,4 +1,5 @@
-import { createPortal } from 'preact/compat'
+import { render } from 'preact'
+import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { bytesToHex } from '../../../src/bytes.js'
 import { thumbnailType, isImage } from '../../../src/protocol/file-body.js'
@@ -95,15 +96,16 @@ function ImageViewer ({ url, file, onClose }: { url: string, file: FileBody, onC
     return () => { removeEventListener('keydown', onKey) }
   }, [])
   // On the body: a message's own layout (animations, containment) must not clip the overlay.
-  return createPortal(
-    <div class='image-viewer' role='dialog' aria-modal='true' aria-label={file.fileName} onClick={onClose}>
-      <img src={url} alt={file.caption !== '' ? file.caption : file.fileName} />
-      <div class='viewer-actions' onClick={e => { e.stopPropagation() }}>
-        <SaveLink url={url} file={file} />
-        <button type='button' class='primary' autoFocus onClick={onClose}>Close</button>
+  return (
+    <OnBody>
+      <div class='image-viewer' role='dialog' aria-modal='true' aria-label={file.fileName} onClick={onClose}>
+        <img src={url} alt={file.caption !== '' ? file.caption : file.fileName} />
+        <div class='viewer-actions' onClick={e => { e.stopPropagation() }}>
+          <SaveLink url={url} file={file} />
+          <button type='button' class='primary' autoFocus onClick={onClose}>Close</button>
+        </div>
       </div>
-    </div>,
-    document.body
+    </OnBody>
   )
 }
 
@@ -122,4 +124,21 @@ function base64 (bytes: Uint8Array): string {
   let binary = ''
   for (const b of bytes) binary += String.fromCharCode(b)
   return btoa(binary)
+}
+
+/**
+ * Renders its children in a container on the body, outside the conversation's layout (the same
+ * as a portal, without the compat layer's weight).
+ */
+function OnBody ({ children }: { children: ComponentChildren }) {
+  const [host] = useState(() => document.createElement('div'))
+  useEffect(() => {
+    document.body.append(host)
+    return () => {
+      render(null, host)
+      host.remove()
+    }
+  }, [])
+  useEffect(() => { render(<>{children}</>, host) })
+  return null
 }

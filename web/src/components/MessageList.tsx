@@ -10,8 +10,11 @@ import { EditMessage } from './EditMessage.js'
 import { MessageActions } from './MessageActions.js'
 import { Reactions } from './Reactions.js'
 import { MembershipNotice, ReplyQuote } from './ReplyQuote.js'
-import { FileMessage } from './FileMessage.js'
+import { lazy } from './lazy.js'
 import type { MessageRecord } from '../../../src/store/store.js'
+
+/** File messages (cards, progress, the image viewer) load their code when the first one shows. */
+const FileMessage = lazy(async () => (await import('./FileMessage.js')).FileMessage, <p class='text'>…</p>)
 
 /** Older history is loaded when the user scrolls this close to the top. */
 const LOAD_OLDER_PX = 400

@@ -5,8 +5,8 @@ import type { Room } from '../../../src/room/room.js'
 import {
   activeRoom, dismissNotificationPrompt, enableNotifications, leaveRoom, members, messages, network, notificationPrompt,
   removedFromRoom, roomCode, roomPeers, rooms, rotateRoom, send, setMuted, noteTyping } from '../state.js'
-import { insertAt } from '../emoji.js'
-import { EmojiButton } from './EmojiPicker.js'
+import { insertAt } from '../text-edit.js'
+import { lazy } from './lazy.js'
 import { LeaveDialog } from './LeaveDialog.js'
 import { RoomAvatar } from './Sidebar.js'
 import { navigate, shareLink } from '../router.js'
@@ -19,9 +19,12 @@ import { roomLabel } from '../contacts-state.js'
 import { ReplyBanner } from './ReplyQuote.js'
 import { MemberPresence, PairPresence } from './MemberPresence.js'
 import { replyingTo } from '../replies.js'
-import { AttachButton, AttachmentPreview, pickChecked } from './Attachment.js'
-import { sendAttachment } from '../files-state.js'
 import { MAX_CAPTION_BYTES } from '../../../src/files/constants.js'
+
+// Controls of the composer that are not needed to show history: their code comes a moment later.
+const EmojiButton = lazy(async () => (await import('./EmojiPicker.js')).EmojiButton, null)
+const AttachButton = lazy(async () => (await import('./Attachment.js')).AttachButton, null)
+const AttachmentPreview = lazy(async () => (await import('./Attachment.js')).AttachmentPreview, null)
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -148,7 +151,7 @@ function Composer () {
     setSendingFile(true)
     setError(null)
     try {
-      await sendAttachment(file, caption)
+      await (await import('../files-state.js')).sendAttachment(file, caption)
       setAttachment(null)
       setText('')
     } catch (err) {
@@ -183,7 +186,7 @@ function Composer () {
         const file = e.dataTransfer?.files[0]
         if (file === undefined) return
         e.preventDefault()
-        pickChecked(file, setAttachment, setError)
+        void import('./Attachment.js').then(m => { m.pickChecked(file, setAttachment, setError) })
       }}>
       {error !== null && <p class='error' role='alert'>{error}</p>}
       <ReplyBanner onCancel={() => { input.current?.focus() }} />
@@ -205,7 +208,7 @@ function Composer () {
           const file = e.clipboardData?.files[0]
           if (file === undefined) return
           e.preventDefault()
-          pickChecked(file, setAttachment, setError)
+          void import('./Attachment.js').then(m => { m.pickChecked(file, setAttachment, setError) })
         }}
         onKeyDown={e => {
           if (e.key === 'Escape' && replyingTo.value !== null) replyingTo.value = null

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { ComponentType } from 'preact'
+import type { ComponentType, JSX } from 'preact'
 
 /**
- * A component whose code is fetched the first time it is shown. Screens that are not on the way
- * to a room's history (creating or joining a room, the profile, contacts) load this way, so the
- * code that must arrive before history shows stays small.
+ * A component whose code is fetched the first time it is shown. Screens and parts that are not on
+ * the way to a room's history (creating or joining a room, the profile, contacts, files, the
+ * emoji picker) load this way, so the code that must arrive before history shows stays small.
+ * `fallback` shows meanwhile ("Loading…" by default; `null` for a small control).
  */
-export function lazy<P extends object> (load: () => Promise<ComponentType<P>>): ComponentType<P> {
+export function lazy<P extends object> (load: () => Promise<ComponentType<P>>, fallback: JSX.Element | null = <p class='boot' aria-busy='true'>Loading…</p>): ComponentType<P> {
   let loaded: ComponentType<P> | undefined
   let loading: Promise<ComponentType<P>> | undefined
   return function Lazy (props: P) {
@@ -21,7 +22,7 @@ export function lazy<P extends object> (load: () => Promise<ComponentType<P>>): 
       })
     }, [])
     if (failed) return <p class='notice' role='alert'>This page could not be loaded. Check the connection and reload.</p>
-    if (component === undefined) return <p class='boot' aria-busy='true'>Loading…</p>
+    if (component === undefined) return fallback
     const Loaded = component
     return <Loaded {...props} />
   }
