@@ -231,6 +231,7 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   async close (): Promise<void> {
+    this.contacts.stop()
     await Promise.all([...this.rooms.values()].map(async opening => { await (await opening).stop() }))
     this.rooms.clear()
   }

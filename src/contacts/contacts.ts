@@ -29,6 +29,8 @@ import { directRoomCode, safetyCode } from './direct-code.js'
 
 const CONTACTS_KEY = 'contacts'
 const INBOX_KEY = 'inbox'
+/** How often a request or acceptance not yet answered is said again, ms. */
+const REPEAT_EVERY_MS = 10_000
 
 /**
  * `requested`: we asked, no answer yet; `incoming`: they asked us; `accepted`: both agreed (the
@@ -91,7 +93,9 @@ export class Contacts extends Emitter<ContactsEvents> {
   private list = new Map<string, ContactRecord>()
   private loaded: Promise<void> | undefined
   private inboxSecret: string | undefined
-  private readonly watched = new Set<string>()
+  /** Rooms where something of ours is under way (a request, an acceptance), by id. */
+  private readonly watched = new Map<string, Room>()
+  private repeater: ReturnType<typeof setInterval> | undefined
   /** One change at a time, so two signals never undo each other's writes. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -390,9 +394,21 @@ export class Contacts extends Emitter<ContactsEvents> {
    * Requests and replies are not stored by anyone, so they are repeated whenever a room gains
    * peers: a pending request in its room, our acceptance in the direct room.
    */
+  /** Stops repeating what is under way (the client is closing). */
+  stop (): void {
+    clearInterval(this.repeater)
+    this.repeater = undefined
+  }
+
   private watch (room: Room): void {
     if (this.watched.has(room.id)) return
-    this.watched.add(room.id)
+    this.watched.set(room.id, room)
+    // Requests and answers are not stored: one lost on the way is said again on meeting someone
+    // new, and a request every REPEAT_EVERY_MS until it is answered (a request that reaches an
+    // accepted contact brings the acceptance again, so a lost acceptance is covered too).
+    this.repeater ??= setInterval(() => {
+      for (const watched of this.watched.values()) if (watched.peerCount > 0) void this.repeatIn(watched, true).catch(() => {})
+    }, REPEAT_EVERY_MS)
     let before = room.peerCount
     room.on('peers', count => {
       const grew = count > before
@@ -402,11 +418,11 @@ export class Contacts extends Emitter<ContactsEvents> {
     if (room.peerCount > 0) void this.repeatIn(room).catch(() => {})
   }
 
-  private async repeatIn (room: Room): Promise<void> {
+  private async repeatIn (room: Room, requestsOnly = false): Promise<void> {
     for (const contact of this.list.values()) {
       if (contact.blocked || contact.requestId === undefined) continue
       if (contact.state === 'requested' && contact.via === room.id) await this.sendRequest(contact, room)
-      if (contact.state === 'accepted' && contact.directRoom === room.id) await this.reply(contact, 'accept')
+      if (contact.state === 'accepted' && contact.directRoom === room.id && !requestsOnly) await this.reply(contact, 'accept')
     }
   }
 

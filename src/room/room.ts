@@ -835,7 +835,8 @@ export class Room extends Emitter<RoomEvents> {
   private async tick (): Promise<void> {
     this.emit('members', this.members())
     this.waiting = this.waiting.filter(w => this.now() - w.at < WAITING_FRAME_TTL_MS)
-    if (this.peers > 0) await this.sendPresence(true).catch(() => {})
+    // Frames still waiting for a key share: ask again (the first ask, or the share, may be lost).
+    if (this.peers > 0) await this.sendPresence(true, this.waiting.length > 0).catch(() => {})
     // A safety net: histories are compared on every meeting, and on every heartbeat besides
     // (a summary is a few dozen bytes per author).
     if (this.peers > 0) await this.sync.announce().catch(() => {})

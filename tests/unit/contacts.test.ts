@@ -185,6 +185,25 @@ describe('contacts between clients', () => {
     expect((await direct.history()).filter(m => m.membership !== undefined)).toEqual([])
   })
 
+  it('says a request again until it is answered, when the first one is lost on the way', async () => {
+    const network = new MemoryNetwork()
+    const ben = await person(network, 'Ben')
+    const client = await Client.open({ store: new MemoryStore() })
+    await client.setDisplayName('Ada')
+    const transport = network.createTransport()
+    const publish = transport.publish.bind(transport)
+    let lossy = true
+    transport.publish = async (topic, frame) => lossy ? 1 : await publish(topic, frame)
+    client.attachTransport(transport)
+    await client.contacts.start()
+    clients.push(client)
+    await client.contacts.request(await ben.contacts.card())
+    await new Promise(resolve => setTimeout(resolve, 500))
+    lossy = false
+    expect(await stateOf(ben, client)).toBeUndefined()
+    await waitFor(async () => await stateOf(ben, client) === 'incoming', 'the repeated request', 15_000)
+  }, 20_000)
+
   it('a declined request tells the requester, and the same request is not asked again', async () => {
     const network = new MemoryNetwork()
     const ada = await person(network, 'Ada')
