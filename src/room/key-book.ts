@@ -15,7 +15,7 @@ import type { Epoch } from './epochs.js'
 /** Receiver chains kept per room, so a hostile member cannot make us hold unbounded state. */
 const MAX_RECEIVER_CHAINS = 1_024
 /** A share asked for again is repeated at most this often, ms. */
-const RESHARE_AFTER_MS = 5_000
+const RESHARE_AFTER_MS = 1_000
 
 export class KeyBook {
   private ownPrekey: ReturnType<typeof createPrekey> | undefined
