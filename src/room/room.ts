@@ -153,7 +153,7 @@ export class Room extends Emitter<RoomEvents> {
   private transport: Transport | undefined
   private readonly topics = new Set<string>()
   private peers = 0
-  private heartbeat: ReturnType<typeof setInterval> | undefined
+  private heartbeat: ReturnType<typeof setTimeout> | undefined
   private flushing: Promise<void> | undefined
   private flushAgain = false
   private started = false
@@ -222,14 +222,14 @@ export class Room extends Emitter<RoomEvents> {
     for (const member of await this.components.store.listMembers(this.id)) {
       this.memberRecords.set(member.key, member)
     }
-    this.heartbeat = setInterval(() => { void this.tick() }, PRESENCE_INTERVAL_MS)
+    this.scheduleTick()
   }
 
   /** Leaves the topics and says goodbye; history stays stored. */
   async stop (): Promise<void> {
     if (!this.started) return
     this.started = false
-    clearInterval(this.heartbeat)
+    clearTimeout(this.heartbeat)
     clearTimeout(this.shareTimer)
     this.activity.stop()
     if (this.transport !== undefined) {
@@ -830,6 +830,17 @@ export class Room extends Emitter<RoomEvents> {
     if (now - this.lastAsked < 1_000) return
     this.lastAsked = now
     void this.sendPresence(true, true).catch(() => {})
+  }
+
+  /**
+   * The next heartbeat, at a random point between 0.75 and 1.25 intervals: members who joined
+   * together (or came back with the network) must not all announce themselves at the same moment.
+   */
+  private scheduleTick (): void {
+    this.heartbeat = setTimeout(() => {
+      this.scheduleTick()
+      void this.tick()
+    }, PRESENCE_INTERVAL_MS * (0.75 + Math.random() / 2))
   }
 
   private async tick (): Promise<void> {
