@@ -4,11 +4,9 @@
  * (`passphrase-box.ts`), so nothing readable of the key is at rest; the app asks for the
  * passphrase on every start.
  */
-import { createIdentity } from '../identity/identity.js'
 import type { Identity } from '../identity/identity.js'
 import type { BackupContents } from '../identity/backup.js'
-import { ed25519PublicKey } from '../crypto/ed25519.js'
-import { loadCrypto } from '../crypto/lazy-crypto.js'
+import { ed25519KeyPair, ed25519PublicKey } from '../crypto/ed25519.js'
 import type { KdfParams } from '../crypto/passphrase-box.js'
 import { roomIdOf } from '../crypto/room-keys.js'
 import { roomCodeFromSecret } from '../room/room-code.js'
@@ -49,8 +47,7 @@ export async function identityState (store: Store): Promise<'none' | 'unlocked' 
 export async function loadIdentity (store: Store, passphrase?: string): Promise<Identity> {
   const stored = await store.getMeta<StoredIdentity>(IDENTITY_KEY)
   if (stored === undefined) {
-    await loadCrypto()
-    const identity = createIdentity()
+    const identity = await ed25519KeyPair()
     await store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
     return identity
   }

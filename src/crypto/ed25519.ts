@@ -50,6 +50,20 @@ export async function ed25519PublicKey (secretKey: Uint8Array): Promise<Uint8Arr
   return fromBase64Url(x!)
 }
 
+/**
+ * A new key pair, natively where possible, so a first visit (an invitation link) does not wait
+ * for the pure-JavaScript curves to load and build their tables.
+ */
+export async function ed25519KeyPair (): Promise<{ secretKey: Uint8Array, publicKey: Uint8Array }> {
+  const subtle = await nativeEd25519()
+  if (subtle === undefined) return (await loadCrypto()).curves.ed25519.keygen()
+  const pair = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as CryptoKeyPair
+  const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey))
+  const secretKey = pkcs8.slice(PKCS8_PREFIX.length)
+  const publicKey = new Uint8Array(await subtle.exportKey('raw', pair.publicKey))
+  return { secretKey, publicKey }
+}
+
 export async function ed25519Verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return false
   const subtle = await nativeEd25519()

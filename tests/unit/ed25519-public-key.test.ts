@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, hexToBytes } from '../../src/bytes.js'
-import { ed25519Implementation, ed25519PublicKey } from '../../src/crypto/ed25519.js'
+import { ed25519Implementation, ed25519KeyPair, ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../src/crypto/ed25519.js'
 
 describe('ed25519PublicKey', () => {
   it('runs natively here', async () => {
@@ -22,5 +22,18 @@ describe('ed25519PublicKey', () => {
 
   it('refuses a secret key that is not 32 bytes', async () => {
     await expect(ed25519PublicKey(new Uint8Array(31))).rejects.toThrow()
+  })
+})
+
+describe('ed25519KeyPair', () => {
+  it('makes a fresh pair whose public key matches its secret key and which signs and verifies', async () => {
+    const a = await ed25519KeyPair()
+    const b = await ed25519KeyPair()
+    expect(a.secretKey).toHaveLength(32)
+    expect(a.publicKey).toHaveLength(32)
+    expect(a.secretKey).not.toEqual(b.secretKey)
+    expect(a.publicKey).toEqual(ed25519.getPublicKey(a.secretKey))
+    const message = new TextEncoder().encode('hello')
+    expect(await ed25519Verify(await ed25519Sign(message, a.secretKey), message, a.publicKey)).toBe(true)
   })
 })

@@ -8,6 +8,10 @@ import './styles.css'
 
 const root = document.getElementById('app')!
 
+// A new visitor's first screen (create or join a room) is loaded on demand; fetch it now, beside
+// the boot, instead of after it. It is small, and cached for everyone else.
+void import('./components/Home.js')
+
 /** Renders into the page; the static "Loading…" placeholder goes first, or it stays below the app. */
 function show (node: VNode): void {
   root.querySelector(':scope > p.boot')?.remove()
