@@ -1026,7 +1026,11 @@ export class Room extends Emitter<RoomEvents> {
   private async afterSummary (body: Uint8Array): Promise<void> {
     const ours = decodeSummary(body).find(e => bytesToHex(e.author) === this.self)
     if (ours !== undefined) this.ownFloor = Math.max(this.ownFloor, ours.maxSeq)
-    const moved = ours === undefined ? 0 : await this.renumber(ours.maxSeq)
+    // Only an identity that may be on another device can find its numbers taken. For any other,
+    // a peer holding our pending number means it did go out (the send just looked failed), and
+    // moving it would show it twice.
+    const shared = this.components.sharedIdentity?.() === true
+    const moved = ours === undefined || !shared ? 0 : await this.renumber(ours.maxSeq)
     const first = !this.heardSummary
     this.heardSummary = true
     if (first || moved > 0) void this.flushOutbox()

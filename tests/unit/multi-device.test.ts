@@ -187,3 +187,30 @@ describe('telling another device of ours from a replay', () => {
     }
   })
 })
+
+describe('one identity on one device', () => {
+  let harness: Harness
+  afterEach(async () => { await harness.close() })
+
+  it('never moves a message that looked unsent but reached a peer: it is not shown twice', async () => {
+    harness = new Harness()
+    const [ann, bo] = await harness.group(['Ann', 'Bo'])
+    // Ann's send reaches Bo, but looks failed to Ann (as when the network reports no peer).
+    const publish = ann.transport.publish.bind(ann.transport)
+    let looksFailed = true
+    ann.transport.publish = async (topic, frame) => {
+      const delivered = await publish(topic, frame)
+      return looksFailed ? 0 : delivered
+    }
+    const sent = await ann.room.send('only once')
+    expect(sent.state).toBe('pending')
+    await waitFor(async () => (await texts(bo.room)).includes('only once'), 'Bo has it')
+    looksFailed = false
+    // Bo's summary says he holds Ann's number: a single device takes that as "it went out".
+    await (bo.room as unknown as { sync: { announce: (force: boolean) => Promise<void> } }).sync.announce(true)
+    await waitFor(async () => (await ann.store.pendingMessages(ann.room.id)).length === 0, 'Ann\'s outbox empties')
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect((await texts(bo.room)).filter(t => t === 'only once')).toHaveLength(1)
+    expect((await texts(ann.room)).filter(t => t === 'only once')).toHaveLength(1)
+  })
+})
