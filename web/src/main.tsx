@@ -3,7 +3,9 @@ import type { VNode } from 'preact'
 import { App } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
-import { boot } from './state.js'
+import { activeRoom, boot } from './state.js'
+import { route } from './router.js'
+import { effect } from '@preact/signals'
 import './styles.css'
 
 const root = document.getElementById('app')!
@@ -25,11 +27,31 @@ addEventListener('pagehide', () => { void client.close() })
 show(<App />)
 
 // The network and the service worker come after the first paint of rooms and history: the
-// network is most of the download, and the worker's install fetches the whole app again.
-requestIdleCallback(() => {
+// network is most of the download (and compiling it holds the page for a moment), and the
+// worker's install fetches the whole app again.
+afterFirstScreen(() => {
   const worker = registerServiceWorker().catch((err: Error) => {
     console.warn(`The app will not work offline: ${err.message}`)
     return undefined
   })
   startNetwork(client, { onLoaded: () => { void worker.then(activateWaitingWorker) } })
-}, { timeout: 500 })
+})
+
+/**
+ * Runs `fn` when the page is idle after the first screen (a room's history, or any other page),
+ * or after a few seconds whatever the screen shows.
+ */
+function afterFirstScreen (fn: () => void): void {
+  let done = false
+  const go = (): void => {
+    if (done) return
+    done = true
+    requestIdleCallback(fn, { timeout: 500 })
+  }
+  setTimeout(go, 3_000)
+  const stop = effect(() => {
+    if (route.value.name === 'room' && activeRoom.value === null) return
+    go()
+    queueMicrotask(() => { stop() })
+  })
+}

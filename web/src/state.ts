@@ -56,7 +56,7 @@ let unsentIds = 0
 let persistenceAsked = false
 
 /** How many messages a room shows when opened (a screenful and more; older pages load on scrolling up). */
-const HISTORY_PAGE = 80
+const HISTORY_PAGE = 60
 
 let detachRoom: Array<() => void> = []
 
@@ -86,7 +86,9 @@ export async function boot (onLocked: () => void = () => {}): Promise<Client> {
     displayName.value = opened.displayName
   })
   rooms.value = await opened.listRooms()
-  void startAllRooms(opened)
+  // Every other room (previews, unread counts, live messages) once the first screen is up: the
+  // room on screen reads its history first.
+  requestIdleCallback(() => { void startAllRooms(opened) }, { timeout: 1_000 })
   void startContacts(opened)
   return opened
 }
