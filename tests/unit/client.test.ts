@@ -10,6 +10,11 @@ import { IdbStore } from '../../src/store/idb-store.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import type { RoomRecord, Store } from '../../src/store/store.js'
 import { waitFor } from './room-harness.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
+
+// A room joins the network once the crypto code is loaded (the app loads it with the network);
+// loaded here first, so attaching a transport takes effect at once, as these tests expect.
+await loadCrypto()
 
 async function settle (): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>(resolve => setImmediate(resolve))
