@@ -1066,14 +1066,14 @@ export class Room extends Emitter<RoomEvents> {
         const moved = await renumberPending({ store, roomId: this.id, identity: this.components.identity, epoch: this.epochs.current }, theirs.seq)
         for (const m of moved) this.emit('message-renumbered', m)
         if (await store.addMessage(theirs)) {
-          if (theirs.kind === Kind.Text) this.emit('message', theirs)
+          if (isShownKind(theirs.kind)) this.emit('message', theirs)
           else await this.applyEffect(fromRecord(theirs), this.self)
         }
         return undefined
       }
       if (bytesToHex(ours.signature) < bytesToHex(theirs.signature)) return undefined // ours keeps the number
       await store.replaceMessage(theirs)
-      if (theirs.kind === Kind.Text) this.emit('message-updated', theirs)
+      if (isShownKind(theirs.kind)) this.emit('message-updated', theirs)
       return [theirs, ours]
     })
     if (resend === undefined) {

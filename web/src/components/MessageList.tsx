@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { activeRoom, editing, focusedMessage, noteRead, seenBy, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
 import { formatFull, formatTime } from '../format.js'
+import { Kind } from '../../../src/protocol/bodies.js'
 import { blockedKeys } from '../contacts-state.js'
 import { listEntries } from '../days.js'
 import { Avatar } from './Avatar.js'
@@ -108,7 +109,7 @@ export function MessageList () {
                 ? <p class='text deleted'>This message was deleted</p>
                 : editing.value === entry.key
                   ? <EditMessage message={m} />
-                  : m.kind === 13
+                  : m.kind === Kind.File
                     ? <FileMessage message={m} mine={mine} />
                     : <p class='text'><MessageText text={m.text} />{m.editedAt !== undefined && <span class='edited' title={formatFull(m.editedAt)}> (edited)</span>}</p>}
               <Reactions message={m} />
