@@ -71,7 +71,9 @@ async function handle (root: string, init: HttpServerInit, req: IncomingMessage,
     res.end()
     return
   }
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  // Prefixed, not resolved against a base: a path starting with `//` (a stray slash in a link)
+  // would otherwise be read as a host name.
+  const path = decodeURIComponent(new URL(`http://x${req.url ?? '/'}`).pathname)
   if (path === '/relay.json') return json(res, init.relayInfo())
   if (path === '/health') return json(res, init.health())
   if (path === '/metrics') {

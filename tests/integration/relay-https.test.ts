@@ -3,6 +3,7 @@
  * keeps, prints that certificate's fingerprint, and keeps its identity across restarts.
  */
 import { readFile } from 'node:fs/promises'
+import { get } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { httpsGet, presentedCertificate } from '../helpers/https-fetch.js'
@@ -44,6 +45,19 @@ describe('the relay over HTTPS', () => {
     expect(page.body).toContain(APP_MARKER)
     const deepLink = await httpsGet(`https://127.0.0.1:${relay.ports.https!}/room/whatever`, ca)
     expect(deepLink.body).toContain(APP_MARKER)
+  })
+
+  it('serves the app for a path with a doubled slash, as a link with a stray slash has', async () => {
+    const page = await new Promise<{ status: number, body: string }>((resolve, reject) => {
+      get({ host: '127.0.0.1', port: relay.ports.http, path: '//' }, res => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', chunk => { body += chunk })
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
+      }).on('error', reject)
+    })
+    expect(page.status).toBe(200)
+    expect(page.body).toContain(APP_MARKER)
   })
 
   it('tells the app both the ws and the wss port in /relay.json, over HTTP and HTTPS', async () => {
