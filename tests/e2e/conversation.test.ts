@@ -8,38 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
+import { meetInARoom, messageIn as message, twoPeople } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 
 describe('a conversation between two people', () => {
   let relay: RelayProcess
   let browser: Browser
-  let ann: BrowserContext
   let bob: BrowserContext
   let pa: Page
   let pb: Page
-
-  const message = (page: Page, text: string) => page.getByRole('log').locator('article', { hasText: text })
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
-    ann = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-    pa = await ann.newPage()
-    pb = await bob.newPage()
-    pa.on('dialog', dialog => { void dialog.accept() })
-    pb.on('dialog', dialog => { void dialog.accept() })
-
-    await pa.goto(relay.httpUrl)
-    await pa.getByRole('textbox', { name: 'Display name' }).fill('Ann')
-    await pa.getByRole('button', { name: 'Create room' }).click()
-    const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
-    await pb.goto(link)
-    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
-    await pb.getByRole('button', { name: 'Join' }).click()
-    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+    const people = await twoPeople(browser)
+    ;({ bob, pa, pb } = people)
+    await meetInARoom(people, relay.httpUrl)
     await pb.getByRole('textbox', { name: 'Message' }).fill('hi Ann')
     await pb.keyboard.press('Enter')
     await message(pa, 'hi Ann').waitFor({ timeout: 30_000 })

@@ -4,12 +4,13 @@
  * file over the limit refused with a clear message.
  */
 import { mkdirSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_FILE_BYTES } from '../../src/files/constants.js'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
+import { meetInARoom, messageIn as message, twoPeople } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -33,30 +34,17 @@ async function wasSeen (page: Page, name: string): Promise<boolean> {
 describe('files and images between two people', () => {
   let relay: RelayProcess
   let browser: Browser
-  let ann: BrowserContext
-  let bob: BrowserContext
   let pa: Page
   let pb: Page
   let png: Buffer
-
-  const message = (page: Page, text: string) => page.getByRole('log').locator('article', { hasText: text })
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
-    ann = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-    pa = await ann.newPage()
-    pb = await bob.newPage()
-
-    await pa.goto(relay.httpUrl)
-    await pa.getByRole('textbox', { name: 'Display name' }).fill('Ann')
-    await pa.getByRole('button', { name: 'Create room' }).click()
-    const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
-    await pb.goto(link)
-    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
-    await pb.getByRole('button', { name: 'Join' }).click()
+    const people = await twoPeople(browser)
+    ;({ pa, pb } = people)
+    await meetInARoom(people, relay.httpUrl)
     await pb.getByRole('textbox', { name: 'Message' }).fill('hi Ann')
     await pb.keyboard.press('Enter')
     await message(pa, 'hi Ann').waitFor({ timeout: 30_000 })

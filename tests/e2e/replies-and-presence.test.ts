@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
+import { meetInARoom, messageIn as message, twoPeople } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 /** Purple in the avatar palette (src/identity/avatar-colours.ts), as computed CSS. */
@@ -18,11 +19,9 @@ describe('replies, notices, colours and last seen between two people', () => {
   let relay: RelayProcess
   let browser: Browser
   let ann: BrowserContext
-  let bob: BrowserContext
   let pa: Page
   let pb: Page
 
-  const message = (page: Page, text: string) => page.getByRole('log').locator('article', { hasText: text })
   const notice = (page: Page, text: string) => page.getByRole('log').locator('.system-notice', { hasText: text })
   const member = (page: Page, name: string) => page.getByRole('list', { name: 'People in this room' }).locator('li', { hasText: name })
 
@@ -30,19 +29,9 @@ describe('replies, notices, colours and last seen between two people', () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
-    ann = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-    pa = await ann.newPage()
-    pb = await bob.newPage()
-
-    await pa.goto(relay.httpUrl)
-    await pa.getByRole('textbox', { name: 'Display name' }).fill('Ann')
-    await pa.getByRole('button', { name: 'Create room' }).click()
-    const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
-    await pb.goto(link)
-    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
-    await pb.getByRole('button', { name: 'Join' }).click()
-    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+    const people = await twoPeople(browser)
+    ;({ ann, pa, pb } = people)
+    await meetInARoom(people, relay.httpUrl)
   }, 90_000)
 
   afterAll(async () => {

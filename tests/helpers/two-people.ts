@@ -1,0 +1,42 @@
+/**
+ * Two people for end-to-end tests, each in an isolated Chromium context: Ann at a desktop width,
+ * Bob on a phone. `meetInARoom` has Ann create a room and Bob join it by its share link, through
+ * the UI only.
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+
+export interface TwoPeople {
+  readonly ann: BrowserContext
+  readonly bob: BrowserContext
+  readonly pa: Page
+  readonly pb: Page
+}
+
+export async function twoPeople (browser: Browser): Promise<TwoPeople> {
+  const ann = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+  const pa = await ann.newPage()
+  const pb = await bob.newPage()
+  // Confirmations (delete, leave) are answered yes, as the person would.
+  pa.on('dialog', dialog => { void dialog.accept() })
+  pb.on('dialog', dialog => { void dialog.accept() })
+  return { ann, bob, pa, pb }
+}
+
+/** Ann creates a room at `url`, Bob opens its share link and joins; resolves with the link. */
+export async function meetInARoom ({ pa, pb }: TwoPeople, url: string): Promise<string> {
+  await pa.goto(url)
+  await pa.getByRole('textbox', { name: 'Display name' }).fill('Ann')
+  await pa.getByRole('button', { name: 'Create room' }).click()
+  const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
+  await pb.goto(link)
+  await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
+  await pb.getByRole('button', { name: 'Join' }).click()
+  await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+  return link
+}
+
+/** The message in a page's conversation log that contains `text`. */
+export function messageIn (page: Page, text: string): Locator {
+  return page.getByRole('log').locator('article', { hasText: text })
+}
