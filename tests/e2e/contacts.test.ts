@@ -3,19 +3,18 @@
  * asks another to be a contact, the request is accepted, and the two write in their direct room.
  */
 import { mkdirSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
+import { twoPeople } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 
 describe('contacts and direct messages in Chromium', () => {
   let relay: RelayProcess
   let browser: Browser
-  let alice: BrowserContext
-  let bob: BrowserContext
   let pa: Page
   let pb: Page
 
@@ -23,10 +22,7 @@ describe('contacts and direct messages in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
-    alice = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-    pa = await alice.newPage()
-    pb = await bob.newPage()
+    ;({ pa, pb } = await twoPeople(browser))
   }, 60_000)
 
   afterAll(async () => {
