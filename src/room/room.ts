@@ -856,6 +856,9 @@ export class Room extends Emitter<RoomEvents> {
   /** Stores a message that came by history sync (already verified); true when it was new. */
   private async takeSynced (epoch: Epoch, message: SignedMessage): Promise<boolean> {
     const author = bytesToHex(message.author)
+    // The rule for live frames holds here too: once we know of a removal, nothing more of the
+    // removed member's is taken, not even when a member who had not heard of it passes it on.
+    if (this.epochs.removedMembers().has(author)) return false
     const record = toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received')
     if (!await this.components.store.addMessage(record)) return false
     if (!isShownKind(message.kind)) {

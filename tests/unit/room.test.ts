@@ -256,6 +256,27 @@ describe('Room removal and rotation', () => {
     await expect(cat.room.send('let me in')).rejects.toThrow()
   })
 
+  it('takes nothing more of a removed member, not even through history sync from a member who had not heard of the removal', async () => {
+    const [ann, bob, cat, dan] = await h.group(['Ann', 'Bob', 'Cat', 'Dan'])
+    const oldEpoch = ann.room.epoch
+    dan.transport.setOnline(false)
+    await ann.room.removeMember(cat.key)
+    await waitFor(() => bob.room.epoch.number === 1 && cat.room.removed, 'the removal')
+
+    // Dan, away during the removal, still takes what Cat writes in the old epoch.
+    const late = await signedText(cat.identity, oldEpoch, 1, 'written after removal', Date.now(), 'Cat')
+    expect(await dan.room.receive(chainedFrameFrom(cat, oldEpoch, late))).toBe('accept')
+
+    // Back, Dan learns of the removal and offers his history; Bob does not take Cat's message.
+    dan.transport.setOnline(true)
+    await waitFor(() => dan.room.epoch.number === 1, 'Dan following the new epoch')
+    await dan.room.send('Dan is back')
+    await waitFor(async () => (await texts(bob)).includes('Dan is back'), 'Bob hearing Dan')
+    await pause(1_500) // a summary round and its requests
+    expect(await texts(bob)).not.toContain('written after removal')
+    expect(await texts(ann)).not.toContain('written after removal')
+  })
+
   it('two concurrent rotations made during a partition end, once healed, with every peer on the same epoch and still chatting', async () => {
     const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
     ann.transport.setOnline(false)
