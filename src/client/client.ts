@@ -15,10 +15,9 @@ import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/roo
 import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
-import { Contacts } from '../contacts/contacts.js'
+import type { Contacts } from '../contacts/contacts.js'
 import { isAvatarColour } from '../identity/avatar-colours.js'
-import { FileTransfers } from '../files/file-transfers.js'
-import type { FileTransfersInit } from '../files/file-transfers.js'
+import type { FileTransfers, FileTransfersInit } from '../files/file-transfers.js'
 
 /** The avatar colour is kept beside the name: both are how the user looks to others. */
 const COLOUR_KEY = 'avatarColour'
@@ -56,10 +55,12 @@ export class Client extends Emitter<ClientEvents> {
   /** Open rooms by id; a promise, so two joins of one code at once open it once. */
   private readonly rooms = new Map<string, Promise<Room>>()
   private transport: Transport | undefined
-  /** Contacts, requests and direct rooms; `contacts.start()` joins the inbox. */
-  readonly contacts: Contacts
-  /** Files of every room: sealed and served from here, fetched directly from peers. */
-  readonly files: FileTransfers
+  // Contacts and file transfers are loaded on first use (see loadContacts, loadFiles): a room's
+  // history shows without them, so they are not part of the app's first download.
+  private contacts: Promise<Contacts> | undefined
+  private loadedContacts: Contacts | undefined
+  private files: Promise<FileTransfers> | undefined
+  private loadedFiles: FileTransfers | undefined
 
   private constructor (
     private readonly components: ClientComponents,
@@ -70,8 +71,26 @@ export class Client extends Emitter<ClientEvents> {
     private shared: boolean
   ) {
     super()
-    this.contacts = new Contacts({ identity, store: components.store, rooms: this, displayName: () => this.name, now: components.now })
-    this.files = new FileTransfers(components.store, components.filesInit)
+  }
+
+  /** Contacts, requests and direct rooms; `start()` on them joins the inbox. */
+  async loadContacts (): Promise<Contacts> {
+    this.contacts ??= import('../contacts/contacts.js').then(({ Contacts }) => {
+      const { store, now } = this.components
+      this.loadedContacts = new Contacts({ identity: this.identity, store, rooms: this, displayName: () => this.name, now })
+      return this.loadedContacts
+    })
+    return await this.contacts
+  }
+
+  /** Files of every room: sealed and served from here, fetched directly from peers. */
+  async loadFiles (): Promise<FileTransfers> {
+    this.files ??= import('../files/file-transfers.js').then(({ FileTransfers }) => {
+      this.loadedFiles = new FileTransfers(this.components.store, this.components.filesInit)
+      if (this.transport !== undefined) this.loadedFiles.attach(this.transport.direct)
+      return this.loadedFiles
+    })
+    return await this.files
   }
 
   /**
@@ -170,9 +189,9 @@ export class Client extends Emitter<ClientEvents> {
       this.emit('message', message)
       void this.announceRooms()
     })
-    room.on('contact', signal => { void this.contacts.receive(id, signal) })
+    room.on('contact', signal => { void this.loadContacts().then(async contacts => await contacts.receive(id, signal)) })
     // Someone (back) in the room may hold a file nobody had a moment ago.
-    room.on('peers', count => { if (count > 0) this.files.retryUnavailable() })
+    room.on('peers', count => { if (count > 0) this.loadedFiles?.retryUnavailable() })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     // Stored first, like any message: it goes out whenever the room is first reachable.
@@ -226,12 +245,14 @@ export class Client extends Emitter<ClientEvents> {
   /** Connects every open room, now and later, to the network. */
   attachTransport (transport: Transport): void {
     this.transport = transport
-    this.files.attach(transport.direct)
+    // Loaded now, not on first use: peers may ask us for the files we hold.
+    if (this.loadedFiles === undefined) void this.loadFiles()
+    else this.loadedFiles.attach(transport.direct)
     for (const opening of this.rooms.values()) void opening.then(room => { room.attach(transport) })
   }
 
   async close (): Promise<void> {
-    this.contacts.stop()
+    this.loadedContacts?.stop()
     await Promise.all([...this.rooms.values()].map(async opening => { await (await opening).stop() }))
     this.rooms.clear()
   }

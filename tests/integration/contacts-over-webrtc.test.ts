@@ -15,7 +15,7 @@ import { sleep, startNodePeer, waitFor } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 async function stateOf (peer: NodePeer, key: string): Promise<string | undefined> {
-  return (await peer.client.contacts.get(key))?.state
+  return (await (await peer.client.loadContacts()).get(key))?.state
 }
 
 /** Polls an async condition until it holds (30 s at most). */
@@ -38,7 +38,7 @@ describe('contacts over WebRTC through a real relay', () => {
     ada = await startNodePeer('Ada', relay.multiaddrs)
     ben = await startNodePeer('Ben', relay.multiaddrs)
     cleo = await startNodePeer('Cleo', relay.multiaddrs)
-    for (const peer of [ada, ben, cleo]) await peer.client.contacts.start()
+    for (const peer of [ada, ben, cleo]) await (await peer.client.loadContacts()).start()
   }, 60_000)
 
   afterAll(async () => {
@@ -49,23 +49,23 @@ describe('contacts over WebRTC through a real relay', () => {
   it('a request through a link is accepted, and a direct message goes both ways', async () => {
     const adaKey = bytesToHex(ada.client.identity.publicKey)
     const benKey = bytesToHex(ben.client.identity.publicKey)
-    const link = contactLink('https://relay.local/', await ben.client.contacts.card())
+    const link = contactLink('https://relay.local/', await (await ben.client.loadContacts()).card())
     // Cleo holds Ben's link too: she sits in his inbox and must learn nothing from it.
     const cleoSaw: ContactSignal[] = []
     const cleoInbox = await cleo.client.joinRoom(roomCodeFromSecret(parseContactLink(link).inbox).display)
     cleoInbox.on('contact', s => { cleoSaw.push(s) })
 
-    await ada.client.contacts.request(parseContactLink(link))
+    await (await ada.client.loadContacts()).request(parseContactLink(link))
     await waitFor(() => cleoSaw.length > 0, 30_000, () => 'the sealed request passes through the inbox')
     await until(async () => await stateOf(ben, adaKey) === 'incoming', 'Ben sees the request')
-    expect(await cleo.client.contacts.receive(cleoInbox.id, cleoSaw[0])).toBe('not-for-us')
-    expect(await cleo.client.contacts.all()).toEqual([])
+    expect(await (await cleo.client.loadContacts()).receive(cleoInbox.id, cleoSaw[0])).toBe('not-for-us')
+    expect(await (await cleo.client.loadContacts()).all()).toEqual([])
 
-    await ben.client.contacts.accept(adaKey)
+    await (await ben.client.loadContacts()).accept(adaKey)
     await until(async () => await stateOf(ada, benKey) === 'accepted', 'Ada sees the acceptance')
 
-    const adaRoom = await ada.client.contacts.openDirect(benKey)
-    const benRoom = await ben.client.contacts.openDirect(adaKey)
+    const adaRoom = await (await ada.client.loadContacts()).openDirect(benKey)
+    const benRoom = await (await ben.client.loadContacts()).openDirect(adaKey)
     expect(adaRoom.id).toBe(benRoom.id)
     const received = new Map<Room, string[]>([[adaRoom, []], [benRoom, []]])
     for (const [room, list] of received) room.on('message', m => { if (m.state === 'received') list.push(m.text) })
@@ -88,7 +88,7 @@ describe('contacts over WebRTC through a real relay', () => {
     const cleoRooms = await Promise.all(guesses.map(async g => await cleo.client.joinRoom(g.display)))
     const texts: string[] = []
     for (const room of cleoRooms) room.on('message', m => { texts.push(m.text) })
-    const adaRoom = await ada.client.contacts.openDirect(bytesToHex(ids[1].publicKey))
+    const adaRoom = await (await ada.client.loadContacts()).openDirect(bytesToHex(ids[1].publicKey))
     await adaRoom.send('only for Ben')
     await sleep(3_000) // a leak would arrive in this window
     expect(texts).toEqual([])

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { bytesToHex } from '../../src/bytes.js'
 import { Client } from '../../src/client/client.js'
 import { contactLink, parseContactLink } from '../../src/contacts/contact-link.js'
+import type { Contacts } from '../../src/contacts/contacts.js'
 import type { ContactSignal, Room } from '../../src/room/room.js'
 import { directRoomCode, safetyCode } from '../../src/contacts/direct-code.js'
 import { createIdentity } from '../../src/identity/identity.js'
@@ -111,23 +112,33 @@ describe('contact links', () => {
 
 describe('contacts between clients', () => {
   let clients: Client[] = []
+  /** Each client's contacts, loaded and started when the client is made. */
+  const started = new Map<Client, Contacts>()
+  const contactsOf = (client: Client): Contacts => started.get(client)!
 
   afterEach(async () => {
     for (const c of clients) await c.close()
     clients = []
+    started.clear()
   })
+
+  async function startContacts (client: Client): Promise<void> {
+    const contacts = await client.loadContacts()
+    await contacts.start()
+    started.set(client, contacts)
+    clients.push(client)
+  }
 
   async function person (network: MemoryNetwork, name: string, membershipNotices = false): Promise<Client> {
     const client = await Client.open({ store: new MemoryStore(), membershipNotices })
     await client.setDisplayName(name)
     client.attachTransport(network.createTransport())
-    await client.contacts.start()
-    clients.push(client)
+    await startContacts(client)
     return client
   }
 
   async function stateOf (client: Client, other: Client): Promise<string | undefined> {
-    return (await client.contacts.get(bytesToHex(other.identity.publicKey)))?.state
+    return (await contactsOf(client).get(bytesToHex(other.identity.publicKey)))?.state
   }
 
   it('a request through a contact link, accepted, opens a direct room both can write in', async () => {
@@ -135,9 +146,9 @@ describe('contacts between clients', () => {
     const ada = await person(network, 'Ada')
     const ben = await person(network, 'Ben')
     const requests: string[] = []
-    ben.contacts.on('request', c => { requests.push(c.name) })
-    const link = contactLink('https://x/', await ben.contacts.card())
-    await ada.contacts.request(parseContactLink(link))
+    contactsOf(ben).on('request', c => { requests.push(c.name) })
+    const link = contactLink('https://x/', await contactsOf(ben).card())
+    await contactsOf(ada).request(parseContactLink(link))
     await waitFor(() => requests.length > 0, 'request arrives')
     expect(requests).toEqual(['Ada'])
     expect(await stateOf(ada, ben)).toBe('requested')
@@ -148,15 +159,15 @@ describe('contacts between clients', () => {
     expect((await ben.listRooms()).map(r => r.direct)).toEqual([])
     expect((await ada.listRooms()).map(r => r.direct)).toEqual([benKey])
 
-    await ben.contacts.accept(adaKey)
+    await contactsOf(ben).accept(adaKey)
     await waitFor(async () => await stateOf(ada, ben) === 'accepted', 'acceptance arrives')
     expect(await stateOf(ben, ada)).toBe('accepted')
-    const adaRoom = await ada.contacts.openDirect(benKey)
-    const benRoom = await ben.contacts.openDirect(adaKey)
+    const adaRoom = await contactsOf(ada).openDirect(benKey)
+    const benRoom = await contactsOf(ben).openDirect(adaKey)
     expect(adaRoom.id).toBe(benRoom.id)
     expect((await ben.listRooms()).map(r => r.direct)).toEqual([adaKey])
     // Ada no longer sits in Ben's inbox.
-    expect((await ada.contacts.all())[0].via).toBe(await ben.contacts.inboxRoomId())
+    expect((await contactsOf(ada).all())[0].via).toBe(await contactsOf(ben).inboxRoomId())
     await waitFor(() => adaRoom.peerCount === 1, 'Ada stays only in the direct room with Ben')
 
     await waitFor(async () => {
@@ -171,14 +182,14 @@ describe('contacts between clients', () => {
     const network = new MemoryNetwork()
     const ada = await person(network, 'Ada', true)
     const ben = await person(network, 'Ben', true)
-    await ada.contacts.request(await ben.contacts.card())
+    await contactsOf(ada).request(await contactsOf(ben).card())
     await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
-    await ben.contacts.accept(bytesToHex(ada.identity.publicKey))
+    await contactsOf(ben).accept(bytesToHex(ada.identity.publicKey))
     await waitFor(async () => await stateOf(ada, ben) === 'accepted', 'acceptance arrives')
-    const direct = await ada.contacts.openDirect(bytesToHex(ben.identity.publicKey))
+    const direct = await contactsOf(ada).openDirect(bytesToHex(ben.identity.publicKey))
     await direct.send('hi')
-    const inbox = await ben.openRoom(await ben.contacts.inboxRoomId())
-    const benDirect = await ben.contacts.openDirect(bytesToHex(ada.identity.publicKey))
+    const inbox = await ben.openRoom(await contactsOf(ben).inboxRoomId())
+    const benDirect = await contactsOf(ben).openDirect(bytesToHex(ada.identity.publicKey))
     await waitFor(async () => (await benDirect.history()).some(m => m.text === 'hi'), 'the direct message')
     expect((await inbox!.history()).filter(m => m.membership !== undefined)).toEqual([])
     expect((await benDirect.history()).filter(m => m.membership !== undefined)).toEqual([])
@@ -195,9 +206,8 @@ describe('contacts between clients', () => {
     let lossy = true
     transport.publish = async (topic, frame) => lossy ? 1 : await publish(topic, frame)
     client.attachTransport(transport)
-    await client.contacts.start()
-    clients.push(client)
-    await client.contacts.request(await ben.contacts.card())
+    await startContacts(client)
+    await contactsOf(client).request(await contactsOf(ben).card())
     await new Promise(resolve => setTimeout(resolve, 500))
     lossy = false
     expect(await stateOf(ben, client)).toBeUndefined()
@@ -208,9 +218,9 @@ describe('contacts between clients', () => {
     const network = new MemoryNetwork()
     const ada = await person(network, 'Ada')
     const ben = await person(network, 'Ben')
-    await ada.contacts.request(await ben.contacts.card())
+    await contactsOf(ada).request(await contactsOf(ben).card())
     await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
-    await ben.contacts.decline(bytesToHex(ada.identity.publicKey))
+    await contactsOf(ben).decline(bytesToHex(ada.identity.publicKey))
     await waitFor(async () => await stateOf(ada, ben) === 'declined', 'refusal arrives')
     expect(await stateOf(ben, ada)).toBe('declined')
   })
@@ -224,10 +234,10 @@ describe('contacts between clients', () => {
     await ben.joinRoom(room.code.display)
     await cleo.joinRoom(room.code.display)
     await waitFor(() => room.peerCount === 2, 'room connected')
-    await ada.contacts.request({ key: bytesToHex(ben.identity.publicKey), name: 'Ben' }, room.id)
+    await contactsOf(ada).request({ key: bytesToHex(ben.identity.publicKey), name: 'Ben' }, room.id)
     await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
-    expect(await cleo.contacts.all()).toEqual([])
-    expect((await ben.contacts.all())[0].via).toBe(room.id)
+    expect(await contactsOf(cleo).all()).toEqual([])
+    expect((await contactsOf(ben).all())[0].via).toBe(room.id)
   })
 
   it('ignores requests from a blocked key, and warns about a name that belongs to another contact', async () => {
@@ -237,27 +247,27 @@ describe('contacts between clients', () => {
     const mallory = await person(network, 'Mallory')
     const benKey = bytesToHex(ben.identity.publicKey)
     const signals: ContactSignal[] = []
-    const inbox = await ben.openRoom(await ben.contacts.inboxRoomId()) as Room
+    const inbox = await ben.openRoom(await contactsOf(ben).inboxRoomId()) as Room
     inbox.on('contact', s => { signals.push(s) })
 
-    await ben.contacts.block(bytesToHex(mallory.identity.publicKey), 'Mallory')
-    await mallory.contacts.request(await ben.contacts.card())
+    await contactsOf(ben).block(bytesToHex(mallory.identity.publicKey), 'Mallory')
+    await contactsOf(mallory).request(await contactsOf(ben).card())
     await waitFor(() => signals.length > 0, 'the request reaches the inbox')
-    expect(await ben.contacts.receive(inbox.id, signals[0])).toBe('blocked')
+    expect(await contactsOf(ben).receive(inbox.id, signals[0])).toBe('blocked')
     expect(await stateOf(ben, mallory)).toBe('none')
-    expect((await ben.contacts.blockedKeys()).has(bytesToHex(mallory.identity.publicKey))).toBe(true)
+    expect((await contactsOf(ben).blockedKeys()).has(bytesToHex(mallory.identity.publicKey))).toBe(true)
 
     // Ada becomes Ben's contact; then a stranger calling herself "ada" asks: the request is flagged.
-    await ada.contacts.request(await ben.contacts.card())
+    await contactsOf(ada).request(await contactsOf(ben).card())
     await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
-    await ben.contacts.accept(bytesToHex(ada.identity.publicKey))
+    await contactsOf(ben).accept(bytesToHex(ada.identity.publicKey))
     const fake = await person(network, 'ada')
-    await fake.contacts.request({ key: benKey, name: 'Ben', inbox: (await ben.contacts.card()).inbox })
+    await contactsOf(fake).request({ key: benKey, name: 'Ben', inbox: (await contactsOf(ben).card()).inbox })
     await waitFor(async () => await stateOf(ben, fake) === 'incoming', 'fake request arrives')
-    expect((await ben.contacts.get(bytesToHex(fake.identity.publicKey)))?.lookalikeOf).toBe(bytesToHex(ada.identity.publicKey))
+    expect((await contactsOf(ben).get(bytesToHex(fake.identity.publicKey)))?.lookalikeOf).toBe(bytesToHex(ada.identity.publicKey))
 
-    await ben.contacts.unblock(bytesToHex(mallory.identity.publicKey))
-    expect(await ben.contacts.blockedKeys()).toEqual(new Set())
+    await contactsOf(ben).unblock(bytesToHex(mallory.identity.publicKey))
+    expect(await contactsOf(ben).blockedKeys()).toEqual(new Set())
   })
 
   it('rejects a request re-signed by someone else, and an unasked acceptance', async () => {
@@ -266,13 +276,13 @@ describe('contacts between clients', () => {
     const ben = await person(network, 'Ben')
     const mallory = await person(network, 'Mallory')
     const signals: ContactSignal[] = []
-    const inbox = await ben.openRoom(await ben.contacts.inboxRoomId()) as Room
+    const inbox = await ben.openRoom(await contactsOf(ben).inboxRoomId()) as Room
     inbox.on('contact', s => { signals.push(s) })
-    await ada.contacts.request(await ben.contacts.card())
+    await contactsOf(ada).request(await contactsOf(ben).card())
     await waitFor(() => signals.length > 0, 'the request reaches the inbox')
     const forged = { ...signals[0], author: bytesToHex(mallory.identity.publicKey) }
-    expect(await ben.contacts.receive(inbox.id, forged)).toBe('not-for-us')
-    expect(await ben.contacts.receive(inbox.id, { ...signals[0], body: signals[0].body.map((b, i) => i === 40 ? b ^ 1 : b) })).toBe('not-for-us')
+    expect(await contactsOf(ben).receive(inbox.id, forged)).toBe('not-for-us')
+    expect(await contactsOf(ben).receive(inbox.id, { ...signals[0], body: signals[0].body.map((b, i) => i === 40 ? b ^ 1 : b) })).toBe('not-for-us')
     expect(await stateOf(ben, mallory)).toBeUndefined()
 
     // An acceptance nobody asked for changes nothing.
@@ -282,10 +292,10 @@ describe('contacts between clients', () => {
     benDirect.on('contact', s => { seen.push(s) })
     expect(benDirect.id).toBe(roomIdOf(directRoomCode(ben.identity.secretKey, ben.identity.publicKey, mallory.identity.publicKey)))
     await waitFor(() => direct.peerCount === 1, 'connected')
-    await (mallory.contacts as unknown as { reply: (c: object, d: string) => Promise<void> })
+    await (contactsOf(mallory) as unknown as { reply: (c: object, d: string) => Promise<void> })
       .reply({ key: bytesToHex(ben.identity.publicKey), requestId: bytesToHex(id16), directRoom: direct.id }, 'accept')
     await waitFor(() => seen.length > 0, 'the acceptance arrives')
-    expect(await ben.contacts.receive(benDirect.id, seen[0])).toBe('unsolicited')
+    expect(await contactsOf(ben).receive(benDirect.id, seen[0])).toBe('unsolicited')
     expect(await stateOf(ben, mallory)).toBeUndefined()
     expect(seen[0].kind).toBe(Kind.ContactReply)
   })

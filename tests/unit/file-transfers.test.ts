@@ -177,15 +177,15 @@ describe('File messages in a room', () => {
   it('sends a File message that members store and show, and whose content they fetch directly', async () => {
     const [ann, bob] = await h.group(['Ann', 'Bob'])
     const bytes = content(300_000)
-    const sent = await sendFile(ann.client.files, ann.room, bytes, { fileName: 'notes.txt', mime: 'text/plain', caption: 'Read this' })
+    const sent = await sendFile(await ann.client.loadFiles(), ann.room, bytes, { fileName: 'notes.txt', mime: 'text/plain', caption: 'Read this' })
     expect(sent.kind).toBe(Kind.File)
     await waitFor(() => bob.messages.some(m => m.kind === Kind.File), 'the file message')
     const received = bob.messages.find(m => m.kind === Kind.File)!
     expect(received).toMatchObject({ name: 'Ann', text: 'Read this (📎 notes.txt)' })
     expect((await bob.room.history()).map(m => m.kind)).toEqual([Kind.File])
     const body = decodeFileBody(received.body)
-    expect((await downloadFile(bob.client.files, bob.room, body)).status).toBe('complete')
-    expect(sameBytes(await bob.client.files.read(body), bytes)).toBe(true)
+    expect((await downloadFile(await bob.client.loadFiles(), bob.room, body)).status).toBe('complete')
+    expect(sameBytes(await (await bob.client.loadFiles()).read(body), bytes)).toBe(true)
     // Its author can delete it like any message; reactions land on it too.
     await bob.room.react(ann.key, sent.seq, '👍', true)
     await waitFor(async () => (await ann.store.getMessage(ann.room.id, ann.key, sent.seq))?.reactions?.['👍'] !== undefined, 'the reaction')
@@ -210,14 +210,15 @@ describe('File messages in a room', () => {
   it('fetches a file that nobody had, by itself, once its holder is back in the room', async () => {
     const [ann, bob] = await h.group(['Ann', 'Bob'], { filesInit: { retryIntervalMs: 20, maxIdleAttempts: 2 } })
     const bytes = content(50_000)
-    await sendFile(ann.client.files, ann.room, bytes, { fileName: 'later.bin', mime: 'application/octet-stream', caption: '' })
+    await sendFile(await ann.client.loadFiles(), ann.room, bytes, { fileName: 'later.bin', mime: 'application/octet-stream', caption: '' })
     await waitFor(() => bob.messages.some(m => m.kind === Kind.File), 'the file message')
     const body = decodeFileBody(bob.messages.find(m => m.kind === Kind.File)!.body)
     ann.transport.setOnline(false)
-    expect((await downloadFile(bob.client.files, bob.room, body)).status).toBe('unavailable')
+    expect((await downloadFile(await bob.client.loadFiles(), bob.room, body)).status).toBe('unavailable')
     ann.transport.setOnline(true)
-    await waitFor(() => bob.client.files.state(bytesToHex(body.fileId))?.status === 'complete', 'the file to arrive by itself')
-    expect(sameBytes(await bob.client.files.read(body), bytes)).toBe(true)
+    const bobFiles = await bob.client.loadFiles()
+    await waitFor(() => bobFiles.state(bytesToHex(body.fileId))?.status === 'complete', 'the file to arrive by itself')
+    expect(sameBytes(await (await bob.client.loadFiles()).read(body), bytes)).toBe(true)
   })
 
   it('brings a File message to a member who was away, by history sync, and they fetch it from whoever holds it', async () => {
@@ -225,15 +226,15 @@ describe('File messages in a room', () => {
     cat.transport.setOnline(false)
     const bytes = content(100_000)
     const thumbnail = { width: 640, height: 480, bytes: Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 1, 2, 3) }
-    await sendFile(ann.client.files, ann.room, bytes, { fileName: 'beach.jpg', mime: 'image/jpeg', thumbnail, caption: 'while you were away' })
+    await sendFile(await ann.client.loadFiles(), ann.room, bytes, { fileName: 'beach.jpg', mime: 'image/jpeg', thumbnail, caption: 'while you were away' })
     await waitFor(() => bob.messages.some(m => m.kind === Kind.File), 'the file at Bob')
-    await downloadFile(bob.client.files, bob.room, decodeFileBody(bob.messages.find(m => m.kind === Kind.File)!.body))
+    await downloadFile(await bob.client.loadFiles(), bob.room, decodeFileBody(bob.messages.find(m => m.kind === Kind.File)!.body))
     ann.transport.setOnline(false) // only Bob holds it now
     cat.transport.setOnline(true)
     await waitFor(async () => (await cat.room.history()).some(m => m.kind === Kind.File), 'Cat to catch up on the file message')
     const body = decodeFileBody((await cat.room.history()).find(m => m.kind === Kind.File)!.body)
     expect(body.thumbnail).toEqual(thumbnail)
-    expect((await downloadFile(cat.client.files, cat.room, body)).status).toBe('complete')
-    expect(sameBytes(await cat.client.files.read(body), bytes)).toBe(true)
+    expect((await downloadFile(await cat.client.loadFiles(), cat.room, body)).status).toBe('complete')
+    expect(sameBytes(await (await cat.client.loadFiles()).read(body), bytes)).toBe(true)
   })
 })

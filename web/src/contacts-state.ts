@@ -1,12 +1,11 @@
 /**
  * Contacts in the app: the list, requests, blocked keys, and the actions on them, as signals.
- * Started from `boot` with the client; only this file talks to the client's contacts.
+ * Started from `boot` once the client has loaded its contacts; only this file talks to them.
  */
 import { computed, signal } from '@preact/signals'
-import type { Client } from '../../src/client/client.js'
 import { contactLink, parseContactLink } from '../../src/contacts/contact-link.js'
 import type { ContactCard } from '../../src/contacts/contact-link.js'
-import type { ContactRecord } from '../../src/contacts/contacts.js'
+import type { ContactRecord, Contacts } from '../../src/contacts/contacts.js'
 import { roomTitle } from '../../src/room/room.js'
 import type { Room } from '../../src/room/room.js'
 import type { RoomRecord } from '../../src/store/store.js'
@@ -19,22 +18,22 @@ export const blockedKeys = computed(() => new Set(contacts.value.filter(c => c.b
 /** Requests waiting for the user's answer (blocked senders left out). */
 export const incomingRequests = computed(() => contacts.value.filter(c => c.state === 'incoming' && !c.blocked))
 
-let owner: Client | null = null
+let owner: Contacts | null = null
 
 /** Loads the contacts and joins the inbox; called once the client is open. */
-export async function startContacts (client: Client): Promise<void> {
-  owner = client
-  client.contacts.on('contacts', list => { contacts.value = list })
-  contacts.value = await client.contacts.all()
-  await client.contacts.start()
+export async function startContacts (loaded: Contacts): Promise<void> {
+  owner = loaded
+  loaded.on('contacts', list => { contacts.value = list })
+  contacts.value = await loaded.all()
+  await loaded.start()
   await refreshOwnLink()
 }
 
 /** Rebuilds the contact link (the name in it changes with the display name). */
 export async function refreshOwnLink (): Promise<void> {
-  const c = owner
-  if (c === null || c.displayName === '') return
-  ownContactLink.value = contactLink(`${location.origin}/`, await c.contacts.card())
+  if (owner === null) return
+  const card = await owner.card()
+  if (card.name !== '') ownContactLink.value = contactLink(`${location.origin}/`, card)
 }
 
 /** A contact by key, if known. */
@@ -60,43 +59,43 @@ export function readContactLink (text: string): ContactCard {
 }
 
 export async function requestContact (card: { key: string, name: string, inbox?: string }, viaRoom?: string): Promise<ContactRecord> {
-  return await requireOwner().contacts.request(card, viaRoom)
+  return await requireOwner().request(card, viaRoom)
 }
 
 export async function acceptContact (key: string): Promise<void> {
-  await requireOwner().contacts.accept(key)
+  await requireOwner().accept(key)
 }
 
 export async function declineContact (key: string): Promise<void> {
-  await requireOwner().contacts.decline(key)
+  await requireOwner().decline(key)
 }
 
 export async function blockKey (key: string, name: string): Promise<void> {
-  await requireOwner().contacts.block(key, name)
+  await requireOwner().block(key, name)
 }
 
 export async function unblockKey (key: string): Promise<void> {
-  await requireOwner().contacts.unblock(key)
+  await requireOwner().unblock(key)
 }
 
 export async function setVerified (key: string, verified: boolean): Promise<void> {
-  await requireOwner().contacts.setVerified(key, verified)
+  await requireOwner().setVerified(key, verified)
 }
 
 export async function forgetContact (key: string): Promise<void> {
-  await requireOwner().contacts.forget(key)
+  await requireOwner().forget(key)
 }
 
 export function safetyCodeWith (key: string): string {
-  return requireOwner().contacts.safetyCode(key)
+  return requireOwner().safetyCode(key)
 }
 
 /** Opens (joining if needed) the direct room with a contact. */
 export async function openDirect (key: string): Promise<Room> {
-  return await requireOwner().contacts.openDirect(key)
+  return await requireOwner().openDirect(key)
 }
 
-function requireOwner (): Client {
+function requireOwner (): Contacts {
   if (owner === null) throw new Error('The app is still starting')
   return owner
 }

@@ -36,11 +36,11 @@ effect(() => {
   const c = client.value
   if (c === null || watched === c) return
   watched = c
-  c.files.on('progress', p => {
+  void c.loadFiles().then(files => files.on('progress', p => {
     fileProgress.value = { ...fileProgress.value, [p.fileId]: p }
     const file = shown.get(p.fileId)
     if (p.status === 'complete' && file !== undefined) void makeUrl(file)
-  })
+  }))
 })
 
 /** The File body of a message, or undefined for anything else (or a deleted one). */
@@ -70,7 +70,7 @@ export async function sendAttachment (file: File, caption: string): Promise<void
   const mime = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i.test(file.type) && file.type.length <= 100 ? file.type : 'application/octet-stream'
   const thumbnail = mime.startsWith('image/') ? await makeThumbnail(file) : undefined
   const content = new Uint8Array(await file.arrayBuffer())
-  await sendFile(c.files, room, content, { fileName: safeFileName(file.name), mime, thumbnail, caption })
+  await sendFile(await c.loadFiles(), room, content, { fileName: safeFileName(file.name), mime, thumbnail, caption })
 }
 
 /** Fetches a file of the open room (or joins the fetch under way); shows the image once whole. */
@@ -78,7 +78,7 @@ export async function fetchFile (file: FileBody): Promise<void> {
   const room = activeRoom.value
   const c = client.value
   if (room === null || c === null) return
-  const result = await downloadFile(c.files, room, file)
+  const result = await downloadFile(await c.loadFiles(), room, file)
   if (result.status === 'complete') await makeUrl(file)
 }
 
@@ -88,7 +88,7 @@ export async function onFileShown (file: FileBody): Promise<void> {
   if (c === null) return
   const id = bytesToHex(file.fileId)
   shown.set(id, file)
-  if (await c.files.isComplete(id)) {
+  if (await (await c.loadFiles()).isComplete(id)) {
     await makeUrl(file)
     return
   }
@@ -103,7 +103,7 @@ async function makeUrl (file: FileBody): Promise<void> {
   if (c === null || fileUrls.value[id] !== undefined || making.has(id)) return
   making.add(id)
   try {
-    const url = URL.createObjectURL(new Blob([await c.files.read(file) as BlobPart], { type: file.mime }))
+    const url = URL.createObjectURL(new Blob([await (await c.loadFiles()).read(file) as BlobPart], { type: file.mime }))
     fileUrls.value = { ...fileUrls.value, [id]: url }
   } finally {
     making.delete(id)

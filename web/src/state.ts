@@ -9,7 +9,6 @@ import type { MemberView, Room } from '../../src/room/room.js'
 import type { MessageRecord, RoomRecord, Store } from '../../src/store/store.js'
 import { compareMessages } from '../../src/store/store.js'
 import { IdbStore } from '../../src/store/idb-store.js'
-import { MemoryStore } from '../../src/store/memory-store.js'
 import { describeFault, isStorageFault, reportingStore } from './reporting-store.js'
 import { bytesToHex } from '../../src/bytes.js'
 import { countUnread, isUnread, titleWithUnread, unreadTotal } from './unread.js'
@@ -70,6 +69,8 @@ export async function boot (onLocked: () => void = () => {}): Promise<Client> {
     store = await IdbStore.open()
     void checkPersistence()
   } catch {
+    // Only private browsing comes here: the fallback is not part of the first download.
+    const { MemoryStore } = await import('../../src/store/memory-store.js')
     store = new MemoryStore()
     storageMode.value = 'memory'
     notice.value = 'This browser does not let the app save anything (private browsing?). You can chat, but your rooms and messages are gone when you close this page.'
@@ -89,7 +90,7 @@ export async function boot (onLocked: () => void = () => {}): Promise<Client> {
   // Every other room (previews, unread counts, live messages) once the first screen is up: the
   // room on screen reads its history first.
   requestIdleCallback(() => { void startAllRooms(opened) }, { timeout: 1_000 })
-  void startContacts(opened)
+  void opened.loadContacts().then(startContacts)
   return opened
 }
 
