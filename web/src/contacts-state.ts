@@ -1,10 +1,11 @@
 /**
  * Contacts in the app: the list, requests, blocked keys, and the actions on them, as signals.
- * Started from `boot` once the client has loaded its contacts; only this file talks to them.
+ * Loaded from `boot`, started after the first screen; only this file talks to the contacts.
  */
 import { computed, signal } from '@preact/signals'
 import { contactLink, parseContactLink } from '../../src/contacts/contact-link.js'
 import type { ContactCard } from '../../src/contacts/contact-link.js'
+import type { Client } from '../../src/client/client.js'
 import type { ContactRecord, Contacts } from '../../src/contacts/contacts.js'
 import { roomTitle } from '../../src/room/room.js'
 import type { Room } from '../../src/room/room.js'
@@ -20,12 +21,20 @@ export const incomingRequests = computed(() => contacts.value.filter(c => c.stat
 
 let owner: Contacts | null = null
 
-/** Loads the contacts and joins the inbox; called once the client is open. */
-export async function startContacts (loaded: Contacts): Promise<void> {
+/** Loads the contact list, so blocked people are hidden from the first screen on. */
+export async function loadContacts (client: Client): Promise<void> {
+  const loaded = await client.loadContacts()
   owner = loaded
   loaded.on('contacts', list => { contacts.value = list })
   contacts.value = await loaded.all()
-  await loaded.start()
+}
+
+/**
+ * Joins the inbox and reopens what is under way (requests, direct rooms). After the first
+ * screen: it needs the curves, which take a moment to compile.
+ */
+export async function startContacts (client: Client): Promise<void> {
+  await (await client.loadContacts()).start()
   await refreshOwnLink()
 }
 

@@ -5,14 +5,15 @@ import { activateWaitingWorker, registerServiceWorker } from './register-service
 import { startNetwork } from './start-network.js'
 import { activeRoom, boot } from './state.js'
 import { route } from './router.js'
+import { startContacts } from './contacts-state.js'
 import { effect } from '@preact/signals'
 import './styles.css'
 
 const root = document.getElementById('app')!
 
 // A new visitor's first screen (create or join a room) is loaded on demand; fetch it now, beside
-// the boot, instead of after it. It is small, and cached for everyone else.
-void import('./components/Home.js')
+// the boot, instead of after it. A link to a room shows the room instead.
+if (route.value.name !== 'room') void import('./components/Home.js')
 
 /** Renders into the page; the static "Loading…" placeholder goes first, or it stays below the app. */
 function show (node: VNode): void {
@@ -26,15 +27,16 @@ const client = await boot(() => { void import('./components/LockScreen.js').then
 addEventListener('pagehide', () => { void client.close() })
 show(<App />)
 
-// The network and the service worker come after the first paint of rooms and history: the
-// network is most of the download (and compiling it holds the page for a moment), and the
-// worker's install fetches the whole app again.
+// The network, the service worker and the contacts' inbox come after the first paint of rooms
+// and history: the network is most of the download (and compiling it holds the page for a
+// moment), and the worker's install fetches the whole app again.
 afterFirstScreen(() => {
   const worker = registerServiceWorker().catch((err: Error) => {
     console.warn(`The app will not work offline: ${err.message}`)
     return undefined
   })
   startNetwork(client, { onLoaded: () => { void worker.then(activateWaitingWorker) } })
+  void startContacts(client)
 })
 
 /**

@@ -15,7 +15,7 @@ import { countUnread, isUnread, titleWithUnread, unreadTotal } from './unread.js
 import type { RoomSummary } from './unread.js'
 import { notificationsAllowed, notificationsUndecided, showNotification } from './notify.js'
 import { navigate } from './router.js'
-import { blockedKeys, refreshOwnLink, roomLabel, startContacts } from './contacts-state.js'
+import { blockedKeys, loadContacts, refreshOwnLink, roomLabel } from './contacts-state.js'
 import { replyingTo } from './replies.js'
 import { openIdentity, otherDeviceSeen } from './identity-actions.js'
 
@@ -90,7 +90,7 @@ export async function boot (onLocked: () => void = () => {}): Promise<Client> {
   // Every other room (previews, unread counts, live messages) once the first screen is up: the
   // room on screen reads its history first.
   requestIdleCallback(() => { void startAllRooms(opened) }, { timeout: 1_000 })
-  void opened.loadContacts().then(startContacts)
+  void loadContacts(opened)
   return opened
 }
 
