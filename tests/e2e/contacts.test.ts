@@ -8,13 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { twoPeople } from '../helpers/two-people.js'
+import { meetInARoom, twoPeople } from '../helpers/two-people.js'
+import type { TwoPeople } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 
 describe('contacts and direct messages in Chromium', () => {
   let relay: RelayProcess
   let browser: Browser
+  let both: TwoPeople
   let pa: Page
   let pb: Page
 
@@ -22,7 +24,8 @@ describe('contacts and direct messages in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
-    ;({ pa, pb } = await twoPeople(browser))
+    both = await twoPeople(browser)
+    ;({ pa, pb } = both)
   }, 60_000)
 
   afterAll(async () => {
@@ -31,15 +34,7 @@ describe('contacts and direct messages in Chromium', () => {
   })
 
   it('a request from a shared room member, accepted, opens a direct conversation both can write in', async () => {
-    await pa.goto(relay.httpUrl)
-    await pa.getByRole('textbox', { name: 'Display name' }).fill('Alice Martin')
-    await pa.getByRole('button', { name: 'Create room' }).click()
-    const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
-
-    await pb.goto(link)
-    await pb.getByRole('textbox', { name: 'Display name' }).fill('Bob')
-    await pb.getByRole('button', { name: 'Join' }).click()
-    await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+    await meetInARoom(both, relay.httpUrl, 'Alice Martin')
 
     const people = pa.getByRole('list', { name: 'People in this room' })
     await people.getByText('Bob').waitFor({ timeout: 30_000 })

@@ -23,10 +23,13 @@ export async function twoPeople (browser: Browser): Promise<TwoPeople> {
   return { ann, bob, pa, pb }
 }
 
-/** Ann creates a room at `url`, Bob opens its share link and joins; resolves with the link. */
-export async function meetInARoom ({ pa, pb }: TwoPeople, url: string): Promise<string> {
+/**
+ * Ann creates a room at `url`, Bob opens its share link and joins; resolves with the link.
+ * `annName` is the display name Ann gives herself.
+ */
+export async function meetInARoom ({ pa, pb }: TwoPeople, url: string, annName = 'Ann'): Promise<string> {
   await pa.goto(url)
-  await pa.getByRole('textbox', { name: 'Display name' }).fill('Ann')
+  await pa.getByRole('textbox', { name: 'Display name' }).fill(annName)
   await pa.getByRole('button', { name: 'Create room' }).click()
   const link = await pa.getByRole('textbox', { name: 'Share link' }).inputValue()
   await pb.goto(link)
