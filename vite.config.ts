@@ -13,7 +13,21 @@ export default defineConfig({
     outDir: '../dist/web',
     emptyOutDir: true,
     target: 'es2022',
-    reportCompressedSize: false
+    reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{
+            // Everything the first screen loads, in one file: many small chunks compress worse than
+            // one (each is compressed alone). Screens loaded on demand stay in their own chunks.
+            name: 'shell',
+            tags: ['$initial'],
+            // The service worker is a classic script of its own: it shares nothing with the app.
+            test: id => !/[\\/]web[\\/]src[\\/](service-worker|sw-policy)\.ts$/.test(id)
+          }]
+        }
+      }
+    }
   }
 })
 
