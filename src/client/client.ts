@@ -61,6 +61,8 @@ export class Client extends Emitter<ClientEvents> {
   private loadedContacts: Contacts | undefined
   private files: Promise<FileTransfers> | undefined
   private loadedFiles: FileTransfers | undefined
+  private announcingRooms: Promise<void> | undefined
+  private roomsChanged = false
 
   private constructor (
     private readonly components: ClientComponents,
@@ -262,7 +264,20 @@ export class Client extends Emitter<ClientEvents> {
     return this.components.membershipNotices === true && this.name !== ''
   }
 
+  /**
+   * Tells listeners the room list. One reading of the store at a time: a call during a reading
+   * makes it go round once more, so a burst of messages (a history sync answer) costs two
+   * readings and two renders, not one each, and the last list sent is never stale.
+   */
   private async announceRooms (): Promise<void> {
-    this.emit('rooms', await this.listRooms())
+    this.roomsChanged = true
+    if (this.announcingRooms !== undefined) return await this.announcingRooms
+    this.announcingRooms = (async () => {
+      while (this.roomsChanged) {
+        this.roomsChanged = false
+        this.emit('rooms', await this.listRooms())
+      }
+    })().finally(() => { this.announcingRooms = undefined })
+    await this.announcingRooms
   }
 }

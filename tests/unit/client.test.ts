@@ -195,6 +195,36 @@ describe('Client rooms', () => {
     expect(lists.at(-1)![0].lastActivity).toBe(clock)
   })
 
+  it('reads the room list once more, not once per message, when a burst of messages comes in, and announces the newest', async () => {
+    // A store whose room list is read only when the test lets it, like a slow IndexedDB.
+    class GatedStore extends MemoryStore {
+      reads = 0
+      gate: Promise<void> = Promise.resolve()
+      override async listRooms (): Promise<RoomRecord[]> {
+        this.reads++
+        await this.gate
+        return await super.listRooms()
+      }
+    }
+    const store = new GatedStore()
+    const client = await open(store)
+    await client.setDisplayName('Ann')
+    const room = await client.createRoom()
+    const lists: RoomRecord[][] = []
+    client.on('rooms', rooms => { lists.push(rooms) })
+    let release = (): void => {}
+    store.gate = new Promise(resolve => { release = resolve })
+    const readsBefore = store.reads
+    clock += 10
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => await room.send(`burst ${i}`)))
+    expect(store.reads - readsBefore).toBe(1)
+    release()
+    await waitFor(() => lists.at(-1)?.[0].lastActivity === clock)
+    await settle()
+    expect(store.reads - readsBefore).toBe(2)
+    expect(lists).toHaveLength(2)
+  })
+
   it('reopens a stored room by id after the client is opened again, and returns undefined for an unknown id', async () => {
     const store = new MemoryStore()
     const first = await open(store)
