@@ -126,6 +126,7 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
     '',
     `Profile **${r.profile}**, run ${m.date} in ${r.durationSeconds ?? '?'} s, code ${m.commit}.`,
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart} when the run started.`,
+    ...(m.speedAtStart === undefined ? [] : [`Speed of one core (SHA-256 in JavaScript): ${m.speedAtStart} MB/s at the start, ${m.speedAtEnd ?? '?'} MB/s at the end. The cores are shared with other machines; the same code gives a lower figure on a busier host, and every other number here moves with it.`]),
     '',
     'Produced by `npm run bench` (see bench/README.md for what each line measures and how).',
     '',

@@ -18,7 +18,7 @@ import { measureLatency } from './latency.js'
 import type { LatencyRow } from './latency.js'
 import { killAllNow, startRelay, stopAll } from './lib/procs.js'
 import { startBaselineServer } from './lib/room-harness.js'
-import { machineInfo, ratio } from './lib/util.js'
+import { cpuSpeed, machineInfo, ratio } from './lib/util.js'
 import { measureRelayCapacity } from './relay-capacity.js'
 import type { RelayCapacityResult } from './relay-capacity.js'
 import { deriveScale } from './scale.js'
@@ -70,7 +70,7 @@ function commit (): string {
   }
 }
 
-const results: Results = { profile: PROFILE.name, machine: { ...machineInfo(), commit: commit() }, errors: {}, notes: [] }
+const results: Results = { profile: PROFILE.name, machine: { ...machineInfo(), speedAtStart: cpuSpeed(), commit: commit() }, errors: {}, notes: [] }
 
 async function step (name: string, fn: () => Promise<void>): Promise<void> {
   try {
@@ -150,6 +150,7 @@ try {
   await stopAll()
 }
 
+results.machine.speedAtEnd = cpuSpeed()
 results.durationSeconds = Math.round((Date.now() - started) / 1000)
 const report = renderReport(results, { ratio })
 await mkdir('bench/results', { recursive: true })

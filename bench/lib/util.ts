@@ -2,6 +2,7 @@
  * Small shared pieces: one clock for every process, percentiles, the machine description.
  */
 import { cpus, loadavg, totalmem } from 'node:os'
+import { sha256 } from '@noble/hashes/sha2.js'
 
 /** Milliseconds on the machine clock; comparable across processes on this machine. */
 export function nowMs (): number {
@@ -49,6 +50,25 @@ export interface MachineInfo {
   date: string
   /** 1-minute load average when the run started: other work on the machine skews every number. */
   loadAverageAtStart: number
+  /** `cpuSpeed()` when the run started and when it ended, MB/s. */
+  speedAtStart?: number
+  speedAtEnd?: number
+}
+
+/**
+ * How fast one core runs plain JavaScript right now: SHA-256 (@noble/hashes) over 1 KiB blocks
+ * for half a second, in MB/s. The same code on the same machine, so a lower figure means the
+ * host was busier (shared cores): the run's other numbers are to be read with it.
+ */
+export function cpuSpeed (ms = 500): number {
+  const block = new Uint8Array(1024).fill(7)
+  const start = performance.now()
+  let bytes = 0
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < 50; i++) sha256(block)
+    bytes += 50 * block.length
+  }
+  return round(bytes / 1e6 / ((performance.now() - start) / 1000), 1)
 }
 
 export function machineInfo (): MachineInfo {
