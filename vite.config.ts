@@ -19,7 +19,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [{
             // Everything the first screen loads, in one file: many small chunks compress worse than
-            // one (each is compressed alone). Screens loaded on demand stay in their own chunks.
+            // one (each is compressed alone). Screens loaded on demand stay in their own chunks and
+            // import from this one, so no module in it may wait at its top level (see main.tsx).
             name: 'shell',
             tags: ['$initial'],
             // The service worker is a classic script of its own: it shares nothing with the app.

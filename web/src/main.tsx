@@ -21,23 +21,31 @@ function show (node: VNode): void {
   render(node, root)
 }
 
-// The lock screen's code loads only when the app is locked.
-const client = await boot(() => { void import('./components/LockScreen.js').then(({ LockScreen }) => { show(<LockScreen />) }) })
-// Leaving the page: say goodbye, so others see us offline now rather than after a timeout.
-addEventListener('pagehide', () => { void client.close() })
-show(<App />)
+/** Opens the store and the identity (past the lock screen, when the app is locked), then the app. */
+async function start (): Promise<void> {
+  // The lock screen's code loads only when the app is locked.
+  const client = await boot(() => { void import('./components/LockScreen.js').then(({ LockScreen }) => { show(<LockScreen />) }) })
+  // Leaving the page: say goodbye, so others see us offline now rather than after a timeout.
+  addEventListener('pagehide', () => { void client.close() })
+  show(<App />)
 
-// The network, the service worker and the contacts' inbox come after the first paint of rooms
-// and history: the network is most of the download (and compiling it holds the page for a
-// moment), and the worker's install fetches the whole app again.
-afterFirstScreen(() => {
-  const worker = registerServiceWorker().catch((err: Error) => {
-    console.warn(`The app will not work offline: ${err.message}`)
-    return undefined
+  // The network, the service worker and the contacts' inbox come after the first paint of rooms
+  // and history: the network is most of the download (and compiling it holds the page for a
+  // moment), and the worker's install fetches the whole app again.
+  afterFirstScreen(() => {
+    const worker = registerServiceWorker().catch((err: Error) => {
+      console.warn(`The app will not work offline: ${err.message}`)
+      return undefined
+    })
+    startNetwork(client, { onLoaded: () => { void worker.then(activateWaitingWorker) } })
+    void startContacts(client)
   })
-  startNetwork(client, { onLoaded: () => { void worker.then(activateWaitingWorker) } })
-  void startContacts(client)
-})
+}
+
+// Not awaited at the top level: this module is built into the same chunk as the modules the lock
+// screen imports, and a chunk waiting at its top level for the unlock would keep the lock screen
+// from loading.
+void start()
 
 /**
  * Runs `fn` when the page is idle after the first screen (a room's history, or any other page),
