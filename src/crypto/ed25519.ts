@@ -37,7 +37,6 @@ export async function ed25519Sign (message: Uint8Array, secretKey: Uint8Array): 
   return new Uint8Array(await subtle.sign(ALGORITHM, key, buffer(message)))
 }
 
-/** Verifies an Ed25519 signature; malformed keys or signatures count as not verifying. */
 /**
  * The public key of a secret key (seed). Natively where possible: the pure-JavaScript path
  * builds its point tables on first use, a noticeable pause when the app opens on a slow device.
@@ -64,6 +63,7 @@ export async function ed25519KeyPair (): Promise<{ secretKey: Uint8Array, public
   return { secretKey, publicKey }
 }
 
+/** Verifies an Ed25519 signature; malformed keys or signatures count as not verifying. */
 export async function ed25519Verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return false
   const subtle = await nativeEd25519()
