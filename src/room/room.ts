@@ -771,6 +771,10 @@ export class Room extends Emitter<RoomEvents> {
     for (const [topic, epoch] of wanted) {
       if (this.topics.has(topic)) continue
       this.topics.add(topic)
+      // Whoever is on a topic we just joined is new to us there: counting from zero makes us greet
+      // them (presence, so they share their keys with us and we ours with them). Counting on from
+      // the old topic could see no growth, and each side would wait for the other's greeting.
+      if (epoch === this.epochs.current) this.peers = 0
       let peersHere = 0
       transport.subscribe(topic, {
         rendezvous: epoch.rendezvous,

@@ -6,7 +6,7 @@ import { deriveEpochKeys } from '../../src/crypto/room-keys.js'
 import { ReceiverChain } from '../../src/crypto/sender-chain.js'
 import { createIdentity } from '../../src/identity/identity.js'
 import { Kind, encodePresenceBody, encodeTextBody } from '../../src/protocol/bodies.js'
-import { Mode, chainedPayload, encodeSigned, sealFrame, signMessage } from '../../src/protocol/envelope.js'
+import { Mode, chainedPayload, decodeSigned, encodeSigned, openFrame, sealFrame, signMessage } from '../../src/protocol/envelope.js'
 import type { Payload, SignedMessage } from '../../src/protocol/envelope.js'
 import { generateRoomCode } from '../../src/room/room-code.js'
 import {
@@ -224,6 +224,24 @@ describe('Room over a memory network, three clients', () => {
 })
 
 describe('Room removal and rotation', () => {
+  it('after a rotation, the members who remain greet each other on the new epoch before sharing keys there', async () => {
+    const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
+    await ann.room.removeMember(cat.key)
+    await waitFor(() => bob.room.epoch.number === 1, 'Bob moving to epoch 1')
+    await handshake([ann, bob])
+    // Each greets (a presence, with its prekey) as soon as it sees the other on the new topic. One
+    // who counted on from the old topic saw nobody new, and greeted only on the delayed
+    // re-announce, after its key share; when that re-announce was skipped, nobody could read it.
+    for (const m of [ann, bob]) {
+      const kinds = m.published
+        .map(frame => openFrame(frame, tag => internals(m.room).epochs.byTag(tag)))
+        .filter(({ keys, payload }) => keys.number === 1 && payload.mode === Mode.Plain)
+        .map(({ payload }) => decodeSigned(payload.data).kind)
+      expect(kinds, `what ${m.name} sent on the new epoch`).toContain(Kind.Presence)
+      expect(kinds.indexOf(Kind.Presence), `${m.name}'s first presence, before its key share`).toBeLessThan(kinds.indexOf(Kind.KeyShare))
+    }
+  })
+
   it('removeMember: the removed client is told and cannot read what is sent after; the others chat on in a new epoch with a new code', async () => {
     const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
     const removedEvents: Array<{ by: string }> = []
