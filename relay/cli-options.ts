@@ -26,6 +26,9 @@ Network:
   --announce <multiaddr>     also announce this address (repeatable), e.g. /dns4/chat.example/tcp/443/tls/ws
   --peer-relay <multiaddr>   another relay the app may use, ending in /p2p/<id> (repeatable)
   --mdns, --no-mdns          find other relays on the LAN (default: on unless --host is loopback)
+  --stun <url>               a STUN server the app's WebRTC may use, e.g. stun:stun.example.org:3478
+                             (repeatable; default none). Members on one network need none; members
+                             behind different NATs do, and the server learns their addresses.
 
 TLS:
   --cert <file>              PEM certificate for HTTPS and WSS (with --key)
@@ -75,6 +78,7 @@ export function parseRelayArgs (argv: string[]): ParsedArgs {
         'wss-port': { type: 'string', default: String(DEFAULT_WSS_PORT) },
         announce: { type: 'string', multiple: true, default: [] },
         'peer-relay': { type: 'string', multiple: true, default: [] },
+        stun: { type: 'string', multiple: true, default: [] },
         mdns: { type: 'boolean' },
         tls: { type: 'boolean', default: true },
         cert: { type: 'string' },
@@ -110,6 +114,9 @@ export function parseRelayArgs (argv: string[]): ParsedArgs {
       if (!ok) throw new UsageError(`${name} expects a multiaddr${name === '--peer-relay' ? ' ending in /p2p/<peer id>' : ''}, got "${text}"`)
     }
   }
+  for (const url of values.stun) {
+    if (!/^stuns?:[^\s/?#]+$/.test(url)) throw new UsageError(`--stun expects a URL such as stun:stun.example.org:3478, got "${url}"`)
+  }
   const duration = values['relay-duration-limit']
   return {
     help: false,
@@ -124,6 +131,7 @@ export function parseRelayArgs (argv: string[]): ParsedArgs {
       keyFile: values.key,
       announce: values.announce,
       peerRelays: values['peer-relay'],
+      stunServers: values.stun,
       mdns: values.mdns,
       dataDir: values['data-dir'],
       webRoot: values['web-root'],

@@ -61,6 +61,8 @@ export interface RelayInit {
   announce?: string[]
   /** Other relays to list in `/relay.json`, multiaddrs ending in `/p2p/<peer id>`. */
   peerRelays?: string[]
+  /** STUN servers the app may use for WebRTC (`stun:host:port`); none by default. */
+  stunServers?: string[]
   /** Find other relays on the LAN by mDNS; on by default unless listening on loopback only. */
   mdns?: boolean
   /** Where the relay keeps its key and generated certificate. */
@@ -92,6 +94,8 @@ export interface RelayInfo {
   multiaddrs: string[]
   /** Other relays (configured or found on the LAN). */
   relays: RelayEntry[]
+  /** STUN servers the app may use for WebRTC; usually none. */
+  stunServers: string[]
 }
 
 /** The ports actually bound (differs from the options when those were 0). */
@@ -260,7 +264,8 @@ export class Relay {
       wsPort: this.libp2pPorts.ws,
       wssPort: this.libp2pPorts.wss,
       multiaddrs: node.getMultiaddrs().map(a => a.toString()),
-      relays: this.directory?.list() ?? []
+      relays: this.directory?.list() ?? [],
+      stunServers: this.init.stunServers ?? []
     }
   }
 

@@ -11,6 +11,21 @@ import type { RelayProcess } from '../helpers/relay-process.js'
 
 const SHOTS = 'test-results/screenshots'
 
+/** Records the ICE servers of every RTCPeerConnection the page makes, in `window.iceServersUsed`. */
+async function recordIceServers (context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection
+    const used: RTCIceServer[][] = []
+    Object.assign(window, { iceServersUsed: used })
+    window.RTCPeerConnection = class extends Native {
+      constructor (config?: RTCConfiguration) {
+        super(config)
+        used.push(config?.iceServers ?? [])
+      }
+    }
+  })
+}
+
 describe('two people chatting in Chromium', () => {
   let relay: RelayProcess
   let browser: Browser
@@ -27,6 +42,8 @@ describe('two people chatting in Chromium', () => {
     browser = await launchBrowser()
     alice = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     bob = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    await recordIceServers(alice)
+    await recordIceServers(bob)
     pa = await alice.newPage()
     pb = await bob.newPage()
   }, 60_000)
@@ -92,6 +109,13 @@ describe('two people chatting in Chromium', () => {
     console.log(`join (press Join) to first message delivered: ${firstDelivery} ms`)
     await pa.screenshot({ path: `${SHOTS}/room-desktop.png` })
     await pb.screenshot({ path: `${SHOTS}/room-phone.png` })
+  })
+
+  it('asks no STUN server when the relay names none', async () => {
+    // A public STUN server would learn who talks to whom; the relay's operator may name one (--stun).
+    const used = await pb.evaluate(() => (window as unknown as { iceServersUsed: RTCIceServer[][] }).iceServersUsed)
+    expect(used.length).toBeGreaterThan(0)
+    expect(used.flat()).toEqual([])
   })
 
   it('keeps identity, rooms and history after a reload', async () => {

@@ -23,7 +23,7 @@ export async function connect (client: Client): Promise<void> {
   const chosen = answering.length > 0 ? answering : candidates.slice(0, 1)
   const relays = chosen.map(c => c.addr)
   const relayPeers = new Set(chosen.map(c => c.peerId))
-  const node = await createMeshNode({ relays })
+  const node = await createMeshNode({ relays, iceServers: info.stunServers ?? [] })
   client.attachTransport(new Libp2pTransport(node, relays))
   let reached = false
   const update = (): void => {

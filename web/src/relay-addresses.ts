@@ -10,6 +10,8 @@ export interface RelayJson {
   wsPort: number
   wssPort?: number | null
   relays?: Array<{ peerId: string, multiaddrs: string[] }>
+  /** STUN servers for WebRTC, if the operator set any (`--stun`). */
+  stunServers?: string[]
 }
 
 /** One relay to try: its peer id and the single address to dial it on. */
