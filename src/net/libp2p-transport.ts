@@ -22,6 +22,9 @@ export interface Libp2pTransportInit {
 
 const DISCOVERY_INTERVAL_MS = 5_000
 const REGISTRATION_TTL_SECONDS = 60
+/** First and longest wait before counting again a subscriber we cannot send to yet, ms. */
+const RECOUNT_FIRST_MS = 10
+const RECOUNT_MAX_MS = 1_000
 
 const VERDICTS: Record<Verdict, TopicValidatorResult> = {
   accept: TopicValidatorResult.Accept,
@@ -53,6 +56,12 @@ function scoreParams (pubsub: unknown): { topics: Record<string, TopicScoreParam
   return (pubsub as { score: { params: { topics: Record<string, TopicScoreParams> } } }).score.params
 }
 
+/** The peers gossipsub has its own stream to (undefined if a version keeps them elsewhere). */
+function outboundStreams (pubsub: unknown): Map<string, unknown> | undefined {
+  const streams = (pubsub as { streamsOutbound?: unknown }).streamsOutbound
+  return streams instanceof Map ? streams : undefined
+}
+
 interface TopicState {
   readonly subscription: TopicSubscription
   timer?: ReturnType<typeof setTimeout>
@@ -65,7 +74,12 @@ export class Libp2pTransport implements Transport {
   private readonly relays: Multiaddr[]
   private readonly discoveryIntervalMs: number
   private readonly ttlSeconds: number
-  private readonly onChange = (): void => { this.recount() }
+  private readonly onChange = (): void => {
+    this.recountDelayMs = RECOUNT_FIRST_MS
+    this.recount()
+  }
+  private recountTimer?: ReturnType<typeof setTimeout>
+  private recountDelayMs = RECOUNT_FIRST_MS
   /** Direct streams to single peers, for file chunks. */
   readonly direct: Libp2pDirect
 
@@ -110,14 +124,23 @@ export class Libp2pTransport implements Transport {
     return result.recipients.length
   }
 
+  /**
+   * Members on the topic that a message can be sent to now. gossipsub learns of a subscription
+   * over the member's stream to us, and opens its own stream to the member a moment later; a
+   * message published in between reaches nobody, so such a member is counted once that stream is
+   * open. Otherwise a new member's first messages, and our presence, would be lost on arrival.
+   */
   peerCount (topic: string): number {
-    return this.node.services.pubsub.getSubscribers(topic).length
+    const pubsub = this.node.services.pubsub
+    const outbound = outboundStreams(pubsub)
+    return pubsub.getSubscribers(topic).filter(peer => outbound?.has(peer.toString()) ?? true).length
   }
 
   /** Stops discovery; the node itself is stopped by its owner. */
   stop (): void {
     for (const topic of [...this.topics.keys()]) this.unsubscribe(topic)
     this.direct.stop()
+    clearTimeout(this.recountTimer)
     this.node.services.pubsub.removeEventListener('subscription-change', this.onChange)
     this.node.removeEventListener('peer:disconnect', this.onChange)
   }
@@ -157,12 +180,20 @@ export class Libp2pTransport implements Transport {
   }
 
   private recount (): void {
+    let unreachable = false
     for (const [topic, state] of this.topics) {
       const count = this.peerCount(topic)
+      unreachable ||= count < this.node.services.pubsub.getSubscribers(topic).length
       if (count !== state.peers) {
         state.peers = count
         state.subscription.onPeers(count)
       }
     }
+    // gossipsub says nothing when its stream to a member opens: look again, soon, then less often.
+    clearTimeout(this.recountTimer)
+    this.recountTimer = undefined
+    if (!unreachable) return
+    this.recountTimer = setTimeout(() => { this.recount() }, this.recountDelayMs)
+    this.recountDelayMs = Math.min(RECOUNT_MAX_MS, this.recountDelayMs * 2)
   }
 }

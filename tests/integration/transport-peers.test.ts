@@ -1,0 +1,84 @@
+/**
+ * The libp2p transport over a real relay and real WebRTC: when it says a member is there, a frame
+ * sent that moment reaches the member. gossipsub learns of a member's subscription a moment before
+ * it can send to the member; counting the member then lost a newcomer's first messages (and its
+ * presence, so keys were exchanged only on a later try).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { utf8 } from '../../src/bytes.js'
+import { createMeshNode } from '../../src/net/libp2p-node.js'
+import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
+import { startRelayProcess } from '../helpers/relay-process.js'
+import type { RelayProcess } from '../helpers/relay-process.js'
+import { waitFor } from '../helpers/node-peer.js'
+
+const TOPIC = 'transport-peers-test'
+const RENDEZVOUS = new Uint8Array(32).fill(7)
+
+interface Member {
+  readonly name: string
+  /** Recipients of the frame sent when the first peer was counted. */
+  readonly sentTo: number[]
+  readonly frames: string[]
+  stop(): Promise<void>
+}
+
+/** A member that says hello the moment it counts its first peer. */
+async function startMember (relays: string[], name: string): Promise<Member> {
+  const node = await createMeshNode({ relays })
+  const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000 })
+  const member: Member = {
+    name,
+    sentTo: [],
+    frames: [],
+    async stop () {
+      transport.stop()
+      await node.stop()
+    }
+  }
+  let greeted = false
+  transport.subscribe(TOPIC, {
+    rendezvous: RENDEZVOUS,
+    onFrame: async frame => {
+      member.frames.push(new TextDecoder().decode(frame))
+      return 'accept'
+    },
+    onPeers: count => {
+      if (count === 0 || greeted) return
+      greeted = true
+      void transport.publish(TOPIC, utf8(`hello from ${name}`)).then(n => { member.sentTo.push(n) })
+    }
+  })
+  return member
+}
+
+describe('the libp2p transport counts a member once a frame can reach it', () => {
+  let relay: RelayProcess
+  let first: Member
+  const members: Member[] = []
+
+  beforeAll(async () => {
+    relay = await startRelayProcess()
+    first = await startMember(relay.multiaddrs, 'first')
+  }, 30_000)
+
+  afterAll(async () => {
+    await Promise.all([first, ...members].map(async m => { await m?.stop() }))
+    await relay?.stop()
+  })
+
+  // Each newcomer meets a member who already counts others: three tries, as it is a race.
+  it('hands the frame sent on first counting a peer to that peer, on both sides', async () => {
+    for (let i = 0; i < 3; i++) {
+      const newcomer = await startMember(relay.multiaddrs, `newcomer${i}`)
+      members.push(newcomer)
+      await waitFor(() => newcomer.sentTo.length === 1, 20_000, () => `newcomer${i} counted no peer`)
+      expect(newcomer.sentTo[0], `recipients of newcomer${i}'s first frame`).toBeGreaterThanOrEqual(1)
+      await waitFor(() => first.frames.includes(`hello from newcomer${i}`), 10_000,
+        () => `the first member has ${JSON.stringify(first.frames)}`)
+      await newcomer.stop()
+    }
+    expect(first.sentTo[0], "recipients of the first member's first frame").toBeGreaterThanOrEqual(1)
+    expect(members[0].frames).toContain('hello from first')
+  }, 90_000)
+})
