@@ -23,6 +23,21 @@ export interface JoinResult {
   chromium?: { runs: Array<number | null>, completed: number, medianExchangedMs: number | null, error?: string }
 }
 
+/** Records in `window.__replyShownAt` (page time, ms) when the reply to the hello stamped `t0` is on screen. */
+function replyWatcher (t0: number): string {
+  return `(() => {
+    const reply = new RegExp(${JSON.stringify(`^join-reply\|[\d.]+\|${t0}$`)});
+    const observer = new MutationObserver(() => {
+      const log = document.querySelector('[role=log]');
+      if (log === null || ![...log.querySelectorAll('p')].some(p => reply.test(p.textContent.trim()))) return;
+      window.__replyShownAt = performance.now();
+      observer.disconnect();
+    });
+    const start = () => observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+  })()`
+}
+
 export async function measureJoin (init: {
   relays: string[]
   httpUrl: string
@@ -59,6 +74,9 @@ export async function measureJoin (init: {
           try {
             const page = await context.newPage()
             const t0 = nowMs()
+            // The page notes when the reply is on screen. Playwright's own wait polls every 500 ms
+            // after its first tries, which added a few hundred ms to every run.
+            await page.addInitScript(replyWatcher(t0))
             await page.goto(`${init.httpUrl}#join=${code}`)
             await page.getByRole('textbox', { name: 'Display name' }).fill(`browser${i}`)
             await page.getByRole('button', { name: 'Join' }).click()
@@ -67,7 +85,9 @@ export async function measureJoin (init: {
             await box.press('Enter')
             // The reply to this hello (history sync also brings earlier runs' replies along).
             await page.getByRole('log').getByText(new RegExp(`^join-reply\\|[\\d.]+\\|${t0}$`)).waitFor({ timeout: 20_000 })
-            times.push(round(nowMs() - t0))
+            // Both clocks are this machine's: the page's time origin plus its time, against t0.
+            const shownAt = await page.evaluate('performance.timeOrigin + window.__replyShownAt') as number
+            times.push(round(shownAt - t0))
             init.log(`  chromium join ${i + 1}: exchanged ${times[times.length - 1]} ms`)
           } catch (err) {
             times.push(null)
