@@ -18,8 +18,9 @@ export async function connect (client: Client): Promise<void> {
   network.value = 'connecting'
   const info = await (await fetch('/relay.json', { cache: 'no-store' })).json() as RelayJson
   const candidates = relayCandidates(location.hostname, location.protocol === 'https:', info)
-  const answering = await answeringRelays(candidates)
-  // When none answers, try the page's own relay anyway: the error then says what failed.
+  // When none answers, try the page's own relay anyway: the error then says what failed. So with
+  // one relay there is nothing to choose, and its probe would only delay the start.
+  const answering = candidates.length > 1 ? await answeringRelays(candidates) : candidates
   const chosen = answering.length > 0 ? answering : candidates.slice(0, 1)
   const relays = chosen.map(c => c.addr)
   const relayPeers = new Set(chosen.map(c => c.peerId))
