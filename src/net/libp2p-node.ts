@@ -32,9 +32,9 @@ export interface MeshNodeInit {
   /** How long gossipsub remembers message ids it has seen, ms (its default: 2 minutes). */
   seenTtlMs?: number
   /**
-   * STUN (or TURN) servers for WebRTC, e.g. `stun:stun.example.org:3478`; none by default. Members
-   * on one network connect by their host addresses alone. A STUN server is needed only between
-   * networks behind NAT, and it learns the address of everyone who uses it.
+   * STUN servers for WebRTC, e.g. `stun:stun.example.org:3478`; none by default. Members on one
+   * network connect by their host addresses alone. A STUN server is needed only between networks
+   * behind NAT, and it learns the address of everyone who uses it.
    */
   iceServers?: string[]
 }
@@ -60,9 +60,13 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
       // Naming each relay explicitly: a bare '/p2p-circuit' did not produce reservations.
       listen: [...init.relays.map(relay => `${relay}/p2p-circuit`), '/webrtc']
     },
-    // Without an explicit list @libp2p/webrtc asks four public STUN servers (Google, Twilio,
-    // Cloudflare, Mozilla) on every connection, which tells them who uses the app and when.
-    transports: [webSockets(), webRTC({ rtcConfiguration: { iceServers: (init.iceServers ?? []).map(urls => ({ urls })) } }), circuitRelayTransport()],
+    transports: [
+      webSockets(),
+      // Without an explicit list @libp2p/webrtc asks four public STUN servers (Google, Twilio,
+      // Cloudflare, Mozilla) on every connection, which tells them who uses the app and when.
+      webRTC({ rtcConfiguration: { iceServers: (init.iceServers ?? []).map(urls => ({ urls })) } }),
+      circuitRelayTransport()
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // Browsers refuse private and loopback addresses by default; a LAN messenger needs them.
