@@ -12,29 +12,35 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 
 const FIXES = [
   {
+    name: 'one data channel message per frame',
     file: 'node_modules/@libp2p/webrtc/dist/src/stream.js',
     // @libp2p/webrtc 6.0.33 sends every frame as two data channel messages: the length prefix,
     // then the bytes. That is two SCTP packets, two native sends and two receive events for each
     // gossip message, and on a busy member the sends are a large share of the CPU. Earlier
     // versions sent one message; receivers read the channel as a byte stream, so both work.
     // Checked by tests/integration/webrtc-framing.test.ts.
-    from: `            for (const buf of data) {
+    edits: [{
+      from: `            for (const buf of data) {
                 this.channel.send(withArrayBuffer(buf));
             }`,
-    to: '            this.channel.send(withArrayBuffer(data.subarray()));'
+      to: '            this.channel.send(withArrayBuffer(data.subarray()));'
+    }]
   },
-  // @libp2p/webrtc sends the dialler's ICE candidates as soon as they are gathered, before the
-  // answer has come back. The answering side then starts its connectivity checks against a
-  // dialler that has no answer yet; those checks go unanswered, and the connection waits for a
-  // retransmission, about 1 s. Two node-datachannel peers on loopback, signalling in this order:
-  // 11 of 60 connections took 1 s; with the candidates held until the answer is applied, 0 of 60.
-  // Holding them costs at most half a round trip. Checked by tests/integration/webrtc-connect.test.ts.
   {
+    name: "the dialler's ICE candidates wait for the answer",
     file: 'node_modules/@libp2p/webrtc/dist/src/private-to-private/initiate-connection.js',
-    from: `        const channel = peerConnection.createDataChannel('init');
+    // @libp2p/webrtc sends the dialler's ICE candidates as soon as they are gathered, before the
+    // answer has come back. The answering side then starts its connectivity checks against a
+    // dialler that has no answer yet; those checks go unanswered, and the connection waits for a
+    // retransmission, about 1 s. Two node-datachannel peers on loopback, signalling in this
+    // order: 11 of 60 connections took 1 s; with the candidates held until the answer is applied,
+    // 0 of 60. Holding them costs at most half a round trip. Checked by
+    // tests/integration/webrtc-connect.test.ts.
+    edits: [{
+      from: `        const channel = peerConnection.createDataChannel('init');
         // setup callback to write ICE candidates to the remote peer
         peerConnection.onicecandidate = ({ candidate }) => {`,
-    to: `        const channel = peerConnection.createDataChannel('init');
+      to: `        const channel = peerConnection.createDataChannel('init');
         // Our candidates wait until the answer is applied (scripts/patch-dependencies.mjs).
         const heldCandidates = [];
         let answerApplied = false;
@@ -44,28 +50,31 @@ const FIXES = [
         };
         // setup callback to write ICE candidates to the remote peer
         const sendCandidate = ({ candidate }) => {`
-  },
-  {
-    file: 'node_modules/@libp2p/webrtc/dist/src/private-to-private/initiate-connection.js',
-    from: `            throw new SDPHandshakeFailedError('Failed to set remoteDescription');
+    }, {
+      from: `            throw new SDPHandshakeFailedError('Failed to set remoteDescription');
         });
         log.trace('initiator read candidates until connected');`,
-    to: `            throw new SDPHandshakeFailedError('Failed to set remoteDescription');
+      to: `            throw new SDPHandshakeFailedError('Failed to set remoteDescription');
         });
         answerApplied = true;
         heldCandidates.splice(0).forEach(sendCandidate);
         log.trace('initiator read candidates until connected');`
+    }]
   }
 ]
 
 for (const fix of FIXES) {
   const path = root + fix.file
-  const text = readFileSync(path, 'utf8')
-  if (text.includes(fix.to)) continue
-  if (!text.includes(fix.from)) {
-    console.error(`patch-dependencies: ${fix.file} no longer holds the text this fix replaces (a new version?). Check whether the fix is still needed and update scripts/patch-dependencies.mjs.`)
-    process.exit(1)
+  let text = readFileSync(path, 'utf8')
+  const todo = fix.edits.filter(edit => !text.includes(edit.to))
+  if (todo.length === 0) continue
+  for (const edit of todo) {
+    if (!text.includes(edit.from)) {
+      console.error(`patch-dependencies: ${fix.file} no longer holds the text the fix "${fix.name}" replaces (a new version?). Check whether the fix is still needed and update scripts/patch-dependencies.mjs.`)
+      process.exit(1)
+    }
+    text = text.replace(edit.from, edit.to)
   }
-  writeFileSync(path, text.replace(fix.from, fix.to))
-  console.log(`patch-dependencies: fixed ${fix.file}`)
+  writeFileSync(path, text)
+  console.log(`patch-dependencies: ${fix.name} (${fix.file})`)
 }
