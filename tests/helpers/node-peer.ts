@@ -49,6 +49,16 @@ export async function startNodePeer (name: string, relays: string[], options: No
   }
 }
 
+/** Two members, Ada and Ben, in one room, connected over WebRTC through the relay. */
+export async function startConnectedPair (relays: string[]): Promise<{ peers: NodePeer[], rooms: Room[] }> {
+  const peers: NodePeer[] = []
+  for (const name of ['Ada', 'Ben']) peers.push(await startNodePeer(name, relays))
+  const rooms = [await peers[0].client.createRoom()]
+  rooms.push(await peers[1].client.joinRoom(rooms[0].code.display))
+  await waitForPeers(rooms, 1)
+  return { peers, rooms }
+}
+
 /** Resolves once every room sees `count` peers on its topic. */
 export async function waitForPeers (rooms: Room[], count: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(() => rooms.every(r => r.peerCount >= count), timeoutMs,

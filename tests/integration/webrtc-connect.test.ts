@@ -9,10 +9,9 @@
  */
 import { RTCPeerConnection } from 'node-datachannel/polyfill'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Room } from '../../src/room/room.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { startNodePeer, waitForPeers } from '../helpers/node-peer.js'
+import { startConnectedPair } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 type Event =
@@ -24,7 +23,7 @@ const iceUfrag = (sdp: string | undefined): string => /a=ice-ufrag:(\S+)/.exec(s
 
 describe('a WebRTC connection between two members', () => {
   let relay: RelayProcess
-  const peers: NodePeer[] = []
+  let peers: NodePeer[] = []
   const events: Event[] = []
   const iceServers: unknown[] = []
   const setRemoteDescription = RTCPeerConnection.prototype.setRemoteDescription
@@ -44,10 +43,7 @@ describe('a WebRTC connection between two members', () => {
     } as typeof addIceCandidate
 
     relay = await startRelayProcess()
-    for (const name of ['Ada', 'Ben']) peers.push(await startNodePeer(name, relay.multiaddrs))
-    const rooms: Room[] = [await peers[0].client.createRoom()]
-    rooms.push(await peers[1].client.joinRoom(rooms[0].code.display))
-    await waitForPeers(rooms, 1)
+    peers = (await startConnectedPair(relay.multiaddrs)).peers
   }, 60_000)
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Room } from '../../src/room/room.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
+import { startConnectedPair, waitFor } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 /** The value of the unsigned varint at the start of `bytes`, and how many bytes it took. */
@@ -24,17 +24,16 @@ function readVarint (bytes: Uint8Array): { value: number, length: number } {
 
 describe('frames on a WebRTC data channel', () => {
   let relay: RelayProcess
-  const peers: NodePeer[] = []
-  const rooms: Room[] = []
+  let peers: NodePeer[] = []
+  let rooms: Room[] = []
   const sent: Uint8Array[] = []
   const send = RTCDataChannel.prototype.send
 
   beforeAll(async () => {
     relay = await startRelayProcess()
-    for (const name of ['Ada', 'Ben']) peers.push(await startNodePeer(name, relay.multiaddrs))
-    rooms.push(await peers[0].client.createRoom())
-    rooms.push(await peers[1].client.joinRoom(rooms[0].code.display))
-    await waitForPeers(rooms, 1)
+    const pair = await startConnectedPair(relay.multiaddrs)
+    peers = pair.peers
+    rooms = pair.rooms
   }, 60_000)
 
   afterAll(async () => {
