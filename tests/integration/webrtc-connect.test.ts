@@ -5,13 +5,18 @@
  * - the dialler's ICE candidates reach the other side only once the dialler has applied the
  *   answer. Sent earlier, the other side's connectivity checks arrive before the dialler can
  *   answer them and the connection waits for a retransmission, about a second. The fix is applied
- *   on install by scripts/patch-dependencies.mjs; this test fails without it.
+ *   on install by scripts/patch-dependencies.mjs; this test fails without it;
+ * - the dial completes when the answering side has closed the "init" data channel before the
+ *   dialler saw the connection up. Without that fix (same script) the dialler waits for the
+ *   closed channel to open, and the dial fails on its timeout.
  */
 import { RTCPeerConnection } from 'node-datachannel/polyfill'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMeshNode } from '../../src/net/libp2p-node.js'
+import type { MeshNode } from '../../src/net/libp2p-node.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { startConnectedPair } from '../helpers/node-peer.js'
+import { startConnectedPair, waitFor } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 type Event =
@@ -68,5 +73,56 @@ describe('a WebRTC connection between two members', () => {
       expect(answerApplied, `the dialler ${answerer.dialler} applied the answer`).toBeGreaterThanOrEqual(0)
       if (firstCandidate >= 0) expect(firstCandidate, `first candidate of ${answerer.dialler}`).toBeGreaterThan(answerApplied)
     }
+  })
+})
+
+describe('a WebRTC dial whose init channel the answering side closed early', () => {
+  let relay: RelayProcess
+  const nodes: MeshNode[] = []
+  const createDataChannel = RTCPeerConnection.prototype.createDataChannel
+  let initChannels = 0
+
+  beforeAll(async () => {
+    // The dialler creates the "init" channel. Here it is closed the moment it opens, and the
+    // dialler's own code never hears that it opened: as when the answering side closes it first
+    // (it does once its own side is up), before the dialler looks. node-datachannel's channel
+    // still says "open" while closing, where a browser's says "closing" (as the WebRTC standard
+    // has it); this one says "closing" too.
+    RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, label: string, options?: RTCDataChannelInit) {
+      const channel = createDataChannel.call(this, label, options)
+      if (label !== 'init') return channel
+      initChannels++
+      const realState = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(channel), 'readyState')!.get!
+      let closing = false
+      Object.defineProperty(channel, 'readyState', {
+        get: () => {
+          const state = realState.call(channel) as RTCDataChannelState
+          return closing && state === 'open' ? 'closing' : state
+        }
+      })
+      channel.addEventListener('open', event => {
+        event.stopImmediatePropagation()
+        closing = true
+        channel.close()
+      })
+      return channel
+    } as typeof createDataChannel
+    relay = await startRelayProcess()
+    for (let i = 0; i < 2; i++) nodes.push(await createMeshNode({ relays: relay.multiaddrs }))
+    await waitFor(() => nodes.every(n => n.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc'))), 15_000)
+  }, 60_000)
+
+  afterAll(async () => {
+    RTCPeerConnection.prototype.createDataChannel = createDataChannel
+    await Promise.all(nodes.map(async n => { await n.stop() }))
+    await relay?.stop()
+  })
+
+  it('still connects', async () => {
+    const target = nodes[0].getMultiaddrs().find(a => a.toString().includes('/p2p-circuit/webrtc'))!
+    const connection = await nodes[1].dial(target, { signal: AbortSignal.timeout(15_000) })
+    expect(initChannels).toBeGreaterThan(0)
+    expect(connection.remotePeer.equals(nodes[0].peerId)).toBe(true)
+    expect(connection.remoteAddr.toString()).toMatch(/\/webrtc/)
   })
 })
