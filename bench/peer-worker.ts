@@ -37,7 +37,7 @@ interface InitArgs {
 const members: Member[] = []
 const received = new Map<string, number[]>()
 let sendErrors = 0
-/** Node starts that failed and were retried (reservation refused in a burst). */
+/** Node starts that failed and were retried (relay connection refused in a burst). */
 let retries = 0
 let nextN = 0
 
@@ -81,7 +81,8 @@ async function startMesh (name: string, relays: string[], code: string, autoRepl
 
 /**
  * The relay turns away a burst of connections from one address (libp2p's inbound rate limit),
- * and then the reservation fails; a member that starts in such a burst retries a few times.
+ * and then the start fails; a member that starts in such a burst retries a few times. (A refused
+ * reservation does not fail the start: the node asks again on its own.)
  */
 async function createNodeWithRetry (relays: string[]): Promise<MeshNode> {
   for (let attempt = 1; ; attempt++) {

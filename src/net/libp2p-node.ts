@@ -40,8 +40,8 @@ export interface MeshNodeInit {
 }
 
 const RESERVATION_CHECK_INTERVAL_MS = 3_000
-/** libp2p gives a relay listen address up to 5 s to make its first reservation; wait that out. */
-const FIRST_RESERVATION_GRACE_MS = 6_000
+/** How long the start waits for a connection to some relay, ms. */
+const RELAY_DIAL_TIMEOUT_MS = 10_000
 /**
  * How often libp2p pings every connection to find dead ones, ms (its default: 10 s). It pings all
  * of a member's connections at once, and on WebRTC each ping opens a new data channel: in a
@@ -52,14 +52,19 @@ const FIRST_RESERVATION_GRACE_MS = 6_000
  */
 const CONNECTION_PING_INTERVAL_MS = 30_000
 
-/** Creates and starts a member's node. It listens for WebRTC via a reservation on each relay. */
+/**
+ * Creates and starts a member's node, and resolves once it is connected to a relay (any one of
+ * `relays`, when there are any). It can then find and dial members at once. Its reservations,
+ * which let others dial it through each relay, follow in the background: libp2p's own start would
+ * wait for them, a few hundred milliseconds that a newcomer joining a room does not need.
+ *
+ * @throws when no relay can be reached; the node is stopped.
+ */
 export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
-  return await createLibp2p({
+  const node = await createLibp2p({
     privateKey: init.privateKey,
-    addresses: {
-      // Naming each relay explicitly: a bare '/p2p-circuit' did not produce reservations.
-      listen: [...init.relays.map(relay => `${relay}/p2p-circuit`), '/webrtc']
-    },
+    // The relay addresses are listened on by the reservation keeper below.
+    addresses: { listen: ['/webrtc'] },
     transports: [
       webSockets(),
       // Without an explicit list @libp2p/webrtc asks four public STUN servers (Google, Twilio,
@@ -95,6 +100,15 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
       })
     }
   })
+  if (init.relays.length === 0) return node
+  try {
+    await Promise.any(init.relays.map(async relay => await node.dial(multiaddr(relay), { signal: AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS) })))
+  } catch (err) {
+    await node.stop()
+    const reasons = err instanceof AggregateError ? err.errors : [err]
+    throw new Error(`No relay could be reached: ${reasons.map(e => (e as Error).message).join('; ')}`)
+  }
+  return node
 }
 
 /** The parts of libp2p's internal components the reservation keeper uses. */
@@ -104,46 +118,41 @@ interface KeeperComponents {
 }
 
 /**
- * Re-makes a relay reservation that was lost. libp2p makes a reservation from a relay listen
- * address once and never again after the relay restarts or the connection drops (js-libp2p
- * issue 3601), which leaves the member unreachable through that relay. This checks each relay on
- * an interval and, when our circuit address through it is gone and the relay answers again,
- * listens through it anew. It dials first so that a relay that is still down costs no listener.
+ * Makes and keeps a reservation on each relay. It listens through every relay as soon as the node
+ * has started, then checks on an interval: libp2p makes a reservation from a relay listen address
+ * once and never again after the relay restarts, refuses or the connection drops (js-libp2p issue
+ * 3601), which would leave the member unreachable through that relay. When our circuit address
+ * through a relay is gone and the relay answers again, this listens through it anew. It dials
+ * first so that a relay that is still down costs no listener.
  */
 function keepRelayReservations (relays: string[], intervalMs: number): (components: KeeperComponents) => Startable {
   return components => {
-    let grace: ReturnType<typeof setTimeout> | undefined
     let timer: ReturnType<typeof setInterval> | undefined
-    let checking = false
-    const check = async (): Promise<void> => {
-      if (checking) return
-      checking = true
+    // A relay being listened through is not checked again until that listen ends: twice would
+    // make two reservations.
+    const listening = new Set<string>()
+    const keep = async (relay: string): Promise<void> => {
+      const peer = multiaddr(relay).getComponents().findLast(c => c.name === 'p2p')?.value
+      const marker = `/p2p/${peer}/p2p-circuit`
+      if (peer === undefined || listening.has(relay) || components.transportManager.getAddrs().some(a => a.toString().includes(marker))) return
+      listening.add(relay)
       try {
-        for (const relay of relays) {
-          const peer = multiaddr(relay).getComponents().findLast(c => c.name === 'p2p')?.value
-          const marker = `/p2p/${peer}/p2p-circuit`
-          if (peer === undefined || components.transportManager.getAddrs().some(a => a.toString().includes(marker))) continue
-          try {
-            await components.connectionManager.openConnection(multiaddr(relay), { signal: AbortSignal.timeout(intervalMs) })
-            await components.transportManager.listen([multiaddr(`${relay}/p2p-circuit`)])
-          } catch {
-            // Still unreachable or refusing: the next check tries again.
-          }
-        }
+        await components.connectionManager.openConnection(multiaddr(relay), { signal: AbortSignal.timeout(intervalMs) })
+        await components.transportManager.listen([multiaddr(`${relay}/p2p-circuit`)])
+      } catch {
+        // Still unreachable or refusing: the next check tries again.
       } finally {
-        checking = false
+        listening.delete(relay)
       }
     }
+    const check = (): void => { for (const relay of relays) void keep(relay) }
     return {
       start: () => {},
-      // Checking while libp2p is still making the first reservations would listen twice.
       afterStart: () => {
-        grace = setTimeout(() => {
-          timer = setInterval(() => { void check() }, intervalMs)
-        }, Math.max(0, FIRST_RESERVATION_GRACE_MS - intervalMs))
+        check()
+        timer = setInterval(check, intervalMs)
       },
       stop: () => {
-        clearTimeout(grace)
         clearInterval(timer)
       }
     }

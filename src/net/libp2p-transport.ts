@@ -56,6 +56,11 @@ function scoreParams (pubsub: unknown): { topics: Record<string, TopicScoreParam
   return (pubsub as { score: { params: { topics: Record<string, TopicScoreParams> } } }).score.params
 }
 
+/** The addresses others can dial us at through relays, as one comparable string. */
+function relayedAddrs (node: MeshNode): string {
+  return node.getMultiaddrs().map(String).filter(a => a.includes('/p2p-circuit')).sort().join(' ')
+}
+
 /** The peers gossipsub has its own stream to (undefined if a version keeps them elsewhere). */
 function outboundStreams (pubsub: unknown): Map<string, unknown> | undefined {
   const streams = (pubsub as { streamsOutbound?: unknown }).streamsOutbound
@@ -80,6 +85,18 @@ export class Libp2pTransport implements Transport {
   }
   private recountTimer?: ReturnType<typeof setTimeout>
   private recountDelayMs = RECOUNT_FIRST_MS
+  /** Our own addresses through relays, as last registered. */
+  private relayedAddrs = ''
+  /**
+   * A new reservation gives us an address others can dial: register it at once rather than at
+   * the next round (the node starts before its reservations are made).
+   */
+  private readonly onSelfUpdate = (): void => {
+    const addrs = relayedAddrs(this.node)
+    if (addrs === this.relayedAddrs) return
+    this.relayedAddrs = addrs
+    for (const topic of this.topics.keys()) this.discoverNow(topic)
+  }
   /** Direct streams to single peers, for file chunks. */
   readonly direct: Libp2pDirect
 
@@ -90,6 +107,8 @@ export class Libp2pTransport implements Transport {
     this.direct = new Libp2pDirect(node)
     node.services.pubsub.addEventListener('subscription-change', this.onChange)
     node.addEventListener('peer:disconnect', this.onChange)
+    node.addEventListener('self:peer:update', this.onSelfUpdate)
+    this.relayedAddrs = relayedAddrs(node)
   }
 
   subscribe (topic: string, subscription: TopicSubscription): void {
@@ -102,7 +121,7 @@ export class Libp2pTransport implements Transport {
     scoreParams(pubsub).topics[topic] = ROOM_TOPIC_SCORE
     pubsub.subscribe(topic)
     this.topics.set(topic, { subscription, rounds: 0, peers: 0 })
-    void this.discover(topic)
+    this.discoverNow(topic)
   }
 
   unsubscribe (topic: string): void {
@@ -143,6 +162,14 @@ export class Libp2pTransport implements Transport {
     clearTimeout(this.recountTimer)
     this.node.services.pubsub.removeEventListener('subscription-change', this.onChange)
     this.node.removeEventListener('peer:disconnect', this.onChange)
+    this.node.removeEventListener('self:peer:update', this.onSelfUpdate)
+  }
+
+  private discoverNow (topic: string): void {
+    const state = this.topics.get(topic)
+    if (state === undefined) return
+    clearTimeout(state.timer)
+    void this.discover(topic)
   }
 
   /**
@@ -162,6 +189,7 @@ export class Libp2pTransport implements Transport {
     }))
     if (this.topics.get(topic) !== state) return
     const delay = Math.min(this.discoveryIntervalMs, 250 * 2 ** state.rounds++)
+    clearTimeout(state.timer) // a round started in between (discoverNow) also scheduled one
     state.timer = setTimeout(() => { void this.discover(topic) }, delay)
   }
 

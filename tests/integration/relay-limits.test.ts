@@ -1,6 +1,7 @@
 /**
  * The relay under more demand than its limits: extra reservations are refused cleanly, each
- * refusal is logged, and the relay keeps serving the peers it accepted.
+ * refusal is logged, and the relay keeps serving the peers it accepted. A refused member still
+ * reaches the others: it dials them, and only being dialled needs a reservation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
@@ -11,31 +12,30 @@ import type { RelayProcess } from '../helpers/relay-process.js'
 
 describe('a relay with --max-reservations 2 and four peers', () => {
   let relay: RelayProcess
-  const accepted: MeshNode[] = []
-  const refused: Error[] = []
+  const nodes: MeshNode[] = []
+  const reserved = (node: MeshNode): boolean =>
+    node.getMultiaddrs().some(a => a.toString().includes(`/p2p/${relay.peerId}/p2p-circuit`))
+  let accepted: MeshNode[] = []
+  let refused: MeshNode[] = []
 
   beforeAll(async () => {
     relay = await startRelayProcess(['--max-reservations', '2'])
-    for (let i = 0; i < 4; i++) {
-      try {
-        accepted.push(await createMeshNode({ relays: relay.multiaddrs }))
-      } catch (err) {
-        refused.push(err as Error)
-      }
-    }
+    // Each starts once connected to the relay; the reservations are asked for after that.
+    for (let i = 0; i < 4; i++) nodes.push(await createMeshNode({ relays: relay.multiaddrs }))
+    // The relay holds no more than two, so two with an address and a refusal logged settle it.
+    await waitFor(() => nodes.filter(reserved).length === 2 && relay.logs.some(l => l.event === 'relay.limit'), 15_000)
+    accepted = nodes.filter(reserved)
+    refused = nodes.filter(n => !reserved(n))
   }, 60_000)
 
   afterAll(async () => {
-    await Promise.all(accepted.map(async n => { await n.stop() }))
+    await Promise.all(nodes.map(async n => { await n.stop() }))
     await relay?.stop()
   })
 
   it('gives two peers a reservation and refuses the other two', () => {
     expect(accepted).toHaveLength(2)
     expect(refused).toHaveLength(2)
-    for (const node of accepted) {
-      expect(node.getMultiaddrs().some(a => a.toString().includes(`/p2p/${relay.peerId}/p2p-circuit`))).toBe(true)
-    }
   })
 
   it('logs a structured line naming the limit', async () => {
@@ -54,6 +54,13 @@ describe('a relay with --max-reservations 2 and four peers', () => {
     const target = a.getMultiaddrs().find(addr => addr.toString().includes('/p2p-circuit/webrtc'))!
     const connection = await b.dial(target, { signal: AbortSignal.timeout(15_000) })
     expect(connection.remotePeer.equals(a.peerId)).toBe(true)
+  })
+
+  it('lets a refused peer dial one that holds a reservation', async () => {
+    const target = accepted[0].getMultiaddrs().find(addr => addr.toString().includes('/p2p-circuit/webrtc'))!
+    const connection = await refused[0].dial(target, { signal: AbortSignal.timeout(15_000) })
+    expect(connection.remotePeer.equals(accepted[0].peerId)).toBe(true)
+    expect(connection.remoteAddr.toString()).toMatch(/\/webrtc/)
   })
 
   it('counts the refusals in /metrics', async () => {
