@@ -31,13 +31,20 @@ async function start (): Promise<void> {
 
   // The network, the service worker and the contacts' inbox come after the first paint of rooms
   // and history: the network is most of the download (and compiling it holds the page for a
-  // moment), and the worker's install fetches the whole app again.
+  // moment), and the worker's install fetches the whole app again. Except that whoever opens an
+  // invitation is about to join and has no history to see: there the network starts at once.
+  let networkLoaded = (): void => {}
+  const loaded = new Promise<void>(resolve => { networkLoaded = resolve })
+  const connect = (): void => { startNetwork(client, { onLoaded: networkLoaded }) }
+  const invited = route.value.name === 'home' && route.value.invitedCode !== null
+  if (invited) connect()
   afterFirstScreen(() => {
     const worker = registerServiceWorker().catch((err: Error) => {
       console.warn(`The app will not work offline: ${err.message}`)
       return undefined
     })
-    startNetwork(client, { onLoaded: () => { void worker.then(activateWaitingWorker) } })
+    void Promise.all([worker, loaded]).then(([registration]) => { activateWaitingWorker(registration) })
+    if (!invited) connect()
     void startContacts(client)
   })
 }

@@ -12,11 +12,10 @@ import { network } from './state.js'
 
 /**
  * Connects the client through every relay that answers (the one that served the app, and the
- * others it knows of), and keeps the status signal current.
+ * others `info` lists), and keeps the status signal current.
  */
-export async function connect (client: Client): Promise<void> {
+export async function connect (client: Client, info: RelayJson): Promise<void> {
   network.value = 'connecting'
-  const info = await (await fetch('/relay.json', { cache: 'no-store' })).json() as RelayJson
   const candidates = relayCandidates(location.hostname, location.protocol === 'https:', info)
   // When none answers, try the page's own relay anyway: the error then says what failed. So with
   // one relay there is nothing to choose, and its probe would only delay the start.

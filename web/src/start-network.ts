@@ -4,6 +4,7 @@
  * "offline", plainly, rather than showing an error; the app connects as soon as it can.
  */
 import type { Client } from '../../src/client/client.js'
+import type { RelayJson } from './relay-addresses.js'
 import { network, notice } from './state.js'
 
 const FIRST_RETRY_MS = 3_000
@@ -32,10 +33,13 @@ export function startNetwork (client: Client, options: StartNetworkOptions = {})
     if (connected || attempting) return
     attempting = true
     clearTimeout(timer)
+    // Asked while the network's code loads, not after: both are needed to start.
+    const info = fetch('/relay.json', { cache: 'no-store' }).then(async response => await response.json() as RelayJson)
+    info.catch(() => {}) // its failure is reported below, once the code has loaded
     import('./network.js')
       .then(async ({ connect }) => {
         options.onLoaded?.()
-        await connect(client)
+        await connect(client, await info)
         connected = true
         removeEventListener('online', attempt)
       })
