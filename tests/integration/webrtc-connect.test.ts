@@ -8,7 +8,9 @@
  *   on install by scripts/patch-dependencies.mjs; this test fails without it;
  * - the dial completes when the answering side has closed the "init" data channel before the
  *   dialler saw the connection up. Without that fix (same script) the dialler waits for the
- *   closed channel to open, and the dial fails on its timeout.
+ *   closed channel to open, and the dial fails on its timeout;
+ * - members identify each other over the direct connection, not over the relayed one that
+ *   carries the signalling.
  */
 import { RTCPeerConnection } from 'node-datachannel/polyfill'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,11 +78,13 @@ describe('a WebRTC connection between two members', () => {
   })
 })
 
-describe('a WebRTC dial whose init channel the answering side closed early', () => {
+describe('a WebRTC dial through the relay', () => {
   let relay: RelayProcess
   const nodes: MeshNode[] = []
   const createDataChannel = RTCPeerConnection.prototype.createDataChannel
   let initChannels = 0
+  /** Whether each connection a member identified the other over was relayed. */
+  const identifiedOver: boolean[] = []
 
   beforeAll(async () => {
     // The dialler creates the "init" channel. Here it is closed the moment it opens, and the
@@ -110,6 +114,11 @@ describe('a WebRTC dial whose init channel the answering side closed early', () 
     relay = await startRelayProcess()
     for (let i = 0; i < 2; i++) nodes.push(await createMeshNode({ relays: relay.multiaddrs }))
     await waitFor(() => nodes.every(n => n.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc'))), 15_000)
+    for (const [i, node] of nodes.entries()) {
+      node.addEventListener('peer:identify', event => {
+        if (event.detail.peerId.equals(nodes[1 - i].peerId)) identifiedOver.push(event.detail.connection.limits !== undefined)
+      })
+    }
   }, 60_000)
 
   afterAll(async () => {
@@ -118,11 +127,17 @@ describe('a WebRTC dial whose init channel the answering side closed early', () 
     await relay?.stop()
   })
 
-  it('still connects', async () => {
+  it('connects when the answering side has closed the init channel first', async () => {
     const target = nodes[0].getMultiaddrs().find(a => a.toString().includes('/p2p-circuit/webrtc'))!
     const connection = await nodes[1].dial(target, { signal: AbortSignal.timeout(15_000) })
     expect(initChannels).toBeGreaterThan(0)
     expect(connection.remotePeer.equals(nodes[0].peerId)).toBe(true)
     expect(connection.remoteAddr.toString()).toMatch(/\/webrtc/)
+  })
+
+  it('identifies the other member over the direct connection only', async () => {
+    // The relayed connection carries only the signalling; identifying there competed with it.
+    await waitFor(() => identifiedOver.length >= 2, 10_000, () => `${identifiedOver.length} identifications`)
+    expect(identifiedOver.every(relayed => !relayed)).toBe(true)
   })
 })
