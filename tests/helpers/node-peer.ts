@@ -9,6 +9,7 @@ import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
 import type { Room, RoomInit } from '../../src/room/room.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
+import type { Connection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface NodePeer {
@@ -86,4 +87,22 @@ export async function dialWithRetry (node: MeshNode, addr: Multiaddr, attempts =
       await sleep(500)
     }
   }
+}
+
+/** The address others dial `node` at: WebRTC, signalled through a relay; none until it holds a reservation. */
+export function relayedWebRTCAddr (node: MeshNode): Multiaddr | undefined {
+  return node.getMultiaddrs().find(a => a.toString().includes('/p2p-circuit/webrtc'))
+}
+
+/** Resolves once others can dial every node: a node starts before its relay reservations are made. */
+export async function waitUntilDialable (nodes: MeshNode[], timeoutMs = 15_000): Promise<void> {
+  await waitFor(() => nodes.every(n => relayedWebRTCAddr(n) !== undefined), timeoutMs,
+    () => `${nodes.filter(n => relayedWebRTCAddr(n) !== undefined).length} of ${nodes.length} nodes dialable`)
+}
+
+/** Opens a direct WebRTC connection from `from` to `to`, signalled through the relay. */
+export async function dialOverWebRTC (from: MeshNode, to: MeshNode): Promise<Connection> {
+  const target = relayedWebRTCAddr(to)
+  if (target === undefined) throw new Error('the node to dial holds no reservation')
+  return await from.dial(target, { signal: AbortSignal.timeout(15_000) })
 }

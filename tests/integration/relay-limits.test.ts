@@ -6,15 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
 import type { MeshNode } from '../../src/net/libp2p-node.js'
-import { waitFor } from '../helpers/node-peer.js'
+import { dialOverWebRTC, relayedWebRTCAddr, waitFor } from '../helpers/node-peer.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 
 describe('a relay with --max-reservations 2 and four peers', () => {
   let relay: RelayProcess
   const nodes: MeshNode[] = []
-  const reserved = (node: MeshNode): boolean =>
-    node.getMultiaddrs().some(a => a.toString().includes(`/p2p/${relay.peerId}/p2p-circuit`))
+  const reserved = (node: MeshNode): boolean => relayedWebRTCAddr(node) !== undefined
   let accepted: MeshNode[] = []
   let refused: MeshNode[] = []
 
@@ -51,14 +50,12 @@ describe('a relay with --max-reservations 2 and four peers', () => {
     const health = await (await fetch(new URL('/health', relay.httpUrl))).json()
     expect(health).toMatchObject({ ok: true, reservations: 2 })
     const [a, b] = accepted
-    const target = a.getMultiaddrs().find(addr => addr.toString().includes('/p2p-circuit/webrtc'))!
-    const connection = await b.dial(target, { signal: AbortSignal.timeout(15_000) })
+    const connection = await dialOverWebRTC(b, a)
     expect(connection.remotePeer.equals(a.peerId)).toBe(true)
   })
 
   it('lets a refused peer dial one that holds a reservation', async () => {
-    const target = accepted[0].getMultiaddrs().find(addr => addr.toString().includes('/p2p-circuit/webrtc'))!
-    const connection = await refused[0].dial(target, { signal: AbortSignal.timeout(15_000) })
+    const connection = await dialOverWebRTC(refused[0], accepted[0])
     expect(connection.remotePeer.equals(accepted[0].peerId)).toBe(true)
     expect(connection.remoteAddr.toString()).toMatch(/\/webrtc/)
   })

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
 import type { MeshNode } from '../../src/net/libp2p-node.js'
 import { rendezvousRegister } from '../../src/net/rendezvous-client.js'
-import { waitFor } from '../helpers/node-peer.js'
+import { relayedWebRTCAddr, waitUntilDialable } from '../helpers/node-peer.js'
 import { parsePrometheus } from '../helpers/prometheus.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
@@ -59,9 +59,7 @@ describe('relay /health and /metrics', () => {
 
   it('counts connections, reservations, rendezvous registrations and relayed bytes', async () => {
     for (let i = 0; i < 2; i++) nodes.push(await createMeshNode({ relays: relay.multiaddrs }))
-    for (const node of nodes) {
-      await waitFor(() => node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc')), 10_000)
-    }
+    await waitUntilDialable(nodes)
     const room = crypto.getRandomValues(new Uint8Array(32))
     const other = crypto.getRandomValues(new Uint8Array(32))
     await rendezvousRegister(nodes[0], nodes[0].getConnections()[0].remotePeer, room, 60)
@@ -69,8 +67,7 @@ describe('relay /health and /metrics', () => {
     await rendezvousRegister(nodes[1], nodes[1].getConnections()[0].remotePeer, other, 60)
     // A circuit through the relay carries the WebRTC signalling. What is counted here is the
     // circuit, not whether the direct connection then comes up (other tests cover that).
-    const target = nodes[0].getMultiaddrs().find(a => a.toString().includes('/p2p-circuit/webrtc'))!
-    const dial = nodes[1].dial(target, { signal: AbortSignal.timeout(15_000) }).catch(() => {})
+    const dial = nodes[1].dial(relayedWebRTCAddr(nodes[0])!, { signal: AbortSignal.timeout(15_000) }).catch(() => {})
     await metricsUntil(m => (m.get('meshchat_relay_relayed_circuits_total') ?? 0) >= 1 && (m.get('meshchat_relay_relayed_bytes_total') ?? 0) > 0)
     await dial
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
 import type { MeshNode } from '../../src/net/libp2p-node.js'
-import { waitFor } from '../helpers/node-peer.js'
+import { dialOverWebRTC, waitUntilDialable } from '../helpers/node-peer.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 import { trustRelayCertificate } from '../helpers/trust-certificate.js'
@@ -30,15 +30,14 @@ describe('a Node peer over WSS', () => {
     nodes.push(node)
     const connection = node.getConnections().find(c => c.remotePeer.toString() === relay.peerId)
     expect(connection?.remoteAddr.toString()).toMatch(/\/tls\/ws/)
-    await waitFor(() => node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc')), 10_000)
+    await waitUntilDialable([node])
   })
 
   it('lets two WSS peers open a direct WebRTC connection signalled through the relay', async () => {
     const other = await createMeshNode({ relays: relay.secureMultiaddrs })
     nodes.push(other)
-    await waitFor(() => other.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc')), 10_000)
-    const target = nodes[0].getMultiaddrs().find(a => a.toString().includes('/p2p-circuit/webrtc'))!
-    const connection = await other.dial(target, { signal: AbortSignal.timeout(15_000) })
+    await waitUntilDialable([other])
+    const connection = await dialOverWebRTC(other, nodes[0])
     expect(connection.remotePeer.equals(nodes[0].peerId)).toBe(true)
     expect(connection.remoteAddr.toString()).toMatch(/\/webrtc/)
   })

@@ -18,7 +18,7 @@ import { createMeshNode } from '../../src/net/libp2p-node.js'
 import type { MeshNode } from '../../src/net/libp2p-node.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { startConnectedPair, waitFor } from '../helpers/node-peer.js'
+import { dialOverWebRTC, startConnectedPair, waitFor, waitUntilDialable } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 
 type Event =
@@ -113,7 +113,7 @@ describe('a WebRTC dial through the relay', () => {
     } as typeof createDataChannel
     relay = await startRelayProcess()
     for (let i = 0; i < 2; i++) nodes.push(await createMeshNode({ relays: relay.multiaddrs }))
-    await waitFor(() => nodes.every(n => n.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc'))), 15_000)
+    await waitUntilDialable(nodes)
     for (const [i, node] of nodes.entries()) {
       node.addEventListener('peer:identify', event => {
         if (event.detail.peerId.equals(nodes[1 - i].peerId)) identifiedOver.push(event.detail.connection.limits !== undefined)
@@ -128,8 +128,7 @@ describe('a WebRTC dial through the relay', () => {
   })
 
   it('connects when the answering side has closed the init channel first', async () => {
-    const target = nodes[0].getMultiaddrs().find(a => a.toString().includes('/p2p-circuit/webrtc'))!
-    const connection = await nodes[1].dial(target, { signal: AbortSignal.timeout(15_000) })
+    const connection = await dialOverWebRTC(nodes[1], nodes[0])
     expect(initChannels).toBeGreaterThan(0)
     expect(connection.remotePeer.equals(nodes[0].peerId)).toBe(true)
     expect(connection.remoteAddr.toString()).toMatch(/\/webrtc/)
