@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { activeRoom, editing, focusedMessage, noteRead, seenBy, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
-import { formatFull, formatTime } from '../format.js'
+import { formatClock, formatFull, formatTime } from '../format.js'
 import { Kind } from '../../../src/protocol/bodies.js'
 import { blockedKeys } from '../contacts-state.js'
 import { listEntries } from '../days.js'
@@ -19,7 +19,6 @@ const FileMessage = lazy(async () => (await import('./FileMessage.js')).FileMess
 
 /** Older history is loaded when the user scrolls this close to the top. */
 const LOAD_OLDER_PX = 400
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
 /** The conversation: a live log that keeps the newest message in view unless the user scrolled up. */
 export function MessageList () {
@@ -27,6 +26,8 @@ export function MessageList () {
   const pinned = useRef(true)
   /** Scroll height before an older page came in, to keep the view still when it lands above. */
   const heightBeforeOlder = useRef<number | null>(null)
+  /** Keeps the newest message in view while messages settle to their height (see below). */
+  const settling = useRef<ResizeObserver | null>(null)
   const self = selfKey.value
   const blocked = blockedKeys.value
   const items = blocked.size === 0 ? messages.value : messages.value.filter(m => !blocked.has(m.author))
@@ -47,7 +48,16 @@ export function MessageList () {
     } else if (pinned.current && focusKey === null) {
       el.scrollTop = el.scrollHeight
     }
+    // Messages change height after they are first laid out: those off screen count at an
+    // estimate until they are shown, images arrive later. While the view is at the newest
+    // message, it stays there.
+    if (typeof ResizeObserver === 'undefined') return
+    settling.current ??= new ResizeObserver(() => {
+      if (pinned.current && heightBeforeOlder.current === null) el.scrollTop = el.scrollHeight
+    })
+    for (const child of el.children) settling.current.observe(child)
   }, [items])
+  useEffect(() => () => { settling.current?.disconnect() }, [])
 
   // A search result: scroll to the message once it is loaded (loading older pages until it is).
   useEffect(() => {
@@ -101,7 +111,7 @@ export function MessageList () {
               {!grouped && (
                 <header>
                   <span class='author'>{m.name}{mine && <span class='you'> (you)</span>}</span>
-                  <time dateTime={new Date(m.timestamp).toISOString()} title={formatFull(m.timestamp)}>{time.format(m.timestamp)}</time>
+                  <time dateTime={new Date(m.timestamp).toISOString()} title={formatFull(m.timestamp)}>{formatClock(m.timestamp)}</time>
                 </header>
               )}
               {m.deleted !== true && <ReplyQuote reply={m} />}
