@@ -100,11 +100,15 @@ export class Client extends Emitter<ClientEvents> {
    * @throws LockedError / WrongPassphraseError when it is locked and the passphrase is missing or wrong
    */
   static async open (components: ClientComponents): Promise<Client> {
-    const identity = await loadIdentity(components.store, components.passphrase)
-    const name = await components.store.getMeta<string>(NAME_KEY) ?? ''
-    const colour = await components.store.getMeta<number>(COLOUR_KEY) ?? 0
-    const shared = await components.store.getMeta<boolean>(SHARED_KEY) === true
-    return new Client(components, identity, name, isAvatarColour(colour) ? colour : 0, shared)
+    const store = components.store
+    // Read together: each is a round trip to the database, and the app waits for all of them.
+    const [identity, name, colour, shared] = await Promise.all([
+      loadIdentity(store, components.passphrase),
+      store.getMeta<string>(NAME_KEY),
+      store.getMeta<number>(COLOUR_KEY),
+      store.getMeta<boolean>(SHARED_KEY)
+    ])
+    return new Client(components, identity, name ?? '', colour !== undefined && isAvatarColour(colour) ? colour : 0, shared === true)
   }
 
   /** The display name; empty until the user picks one. */
@@ -156,23 +160,24 @@ export class Client extends Emitter<ClientEvents> {
     const open = this.rooms.get(id)
     if (open !== undefined) return await open
     const record = await this.components.store.getRoom(id)
-    return record === undefined ? undefined : await this.open(roomCodeFromSecret(record.secret))
+    return record === undefined ? undefined : await this.open(roomCodeFromSecret(record.secret), record)
   }
 
-  private async open (code: RoomCode): Promise<Room> {
+  /** `known`: the room's record when the caller just read it (one database read less at start). */
+  private async open (code: RoomCode, known?: RoomRecord): Promise<Room> {
     const id = roomIdOf(code)
     const existing = this.rooms.get(id)
     if (existing !== undefined) return await existing
     // Registered before the first await, so a second open of the same room waits for this one.
-    const opening = this.startRoom(id, code)
+    const opening = this.startRoom(id, code, known)
     this.rooms.set(id, opening)
     opening.catch(() => { this.rooms.delete(id) })
     return await opening
   }
 
-  private async startRoom (id: string, code: RoomCode): Promise<Room> {
+  private async startRoom (id: string, code: RoomCode, known?: RoomRecord): Promise<Room> {
     const store = this.components.store
-    let record = await store.getRoom(id)
+    let record = known ?? await store.getRoom(id)
     const firstJoin = record === undefined
     if (record === undefined) {
       const now = (this.components.now ?? Date.now)()
@@ -199,7 +204,8 @@ export class Client extends Emitter<ClientEvents> {
     // Stored first, like any message: it goes out whenever the room is first reachable.
     // A notice that cannot be stored is not worth failing the join for.
     if (firstJoin && this.notices) await room.announceMembership('joined').catch(() => {})
-    await this.announceRooms()
+    // Opening a room already in the list changes nothing in it.
+    if (firstJoin) await this.announceRooms()
     return room
   }
 

@@ -3,9 +3,10 @@ import type { VNode } from 'preact'
 import { App } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
-import { activeRoom, boot } from './state.js'
+import { activeRoom, boot, openRoom } from './state.js'
 import { route } from './router.js'
 import { startContacts } from './contacts-state.js'
+import { prepareTimeFormats } from './format.js'
 import { effect } from '@preact/signals'
 import './styles.css'
 
@@ -27,6 +28,11 @@ async function start (): Promise<void> {
   const client = await boot(() => { void import('./components/LockScreen.js').then(({ LockScreen }) => { show(<LockScreen />) }) })
   // Leaving the page: say goodbye, so others see us offline now rather than after a timeout.
   addEventListener('pagehide', () => { void client.close() })
+  // A link to a room: the room opens before the first render, so the page goes from "Loading…"
+  // straight to its history, without an empty room list being laid out and painted in between.
+  // (An unknown room is left to the app, which shows the home screen.)
+  const linked = route.value
+  if (linked.name === 'room') await openRoom(linked.id).catch(() => undefined)
   show(<App />)
 
   // The network, the service worker and the contacts' inbox come after the first paint of rooms
@@ -53,6 +59,8 @@ async function start (): Promise<void> {
 // screen imports, and a chunk waiting at its top level for the unlock would keep the lock screen
 // from loading.
 void start()
+// Once the database is asked (above) and while it answers: the time formats that every message shows.
+setTimeout(prepareTimeFormats, 0)
 
 /**
  * Runs `fn` when the page is idle after the first screen (a room's history, or any other page),

@@ -15,10 +15,24 @@ effect(() => { avatarColour.value = client.value?.avatarColour ?? 0 })
 /** Chosen colours of the active room's members, by key. */
 const chosen = computed(() => new Map(members.value.map(m => [m.key, m.colour])))
 
+/**
+ * The colour derived from each key seen so far. It is a hash of the key, and a room's history shows
+ * the same few people again and again: on a cold start, hashing for every message was most of
+ * the avatars' rendering time.
+ */
+const derived = new Map<string, string>()
+
 /** The CSS background of a person's avatar. */
 export function avatarBackground (personKey: string): string {
   const colour = personKey === selfKey.value ? avatarColour.value : chosen.value.get(personKey)
-  return avatarColourCss(colour) ?? `hsl(${avatarHue(hexToBytes(personKey))} 55% 42%)`
+  const css = avatarColourCss(colour)
+  if (css !== undefined) return css
+  let background = derived.get(personKey)
+  if (background === undefined) {
+    background = `hsl(${avatarHue(hexToBytes(personKey))} 55% 42%)`
+    derived.set(personKey, background)
+  }
+  return background
 }
 
 /** Picks the user's colour (0: the default); members of every open room see it at once. */
