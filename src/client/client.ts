@@ -163,9 +163,12 @@ export class Client extends Emitter<ClientEvents> {
     return record === undefined ? undefined : await this.open(roomCodeFromSecret(record.secret), record)
   }
 
-  /** `known`: the room's record when the caller just read it (one database read less at start). */
+  /**
+   * `known`: the room's record when the caller just read it. It spares a database read and the
+   * id's derivation, which on a cold start is a noticeable part of showing the room.
+   */
   private async open (code: RoomCode, known?: RoomRecord): Promise<Room> {
-    const id = roomIdOf(code)
+    const id = known?.id ?? roomIdOf(code)
     const existing = this.rooms.get(id)
     if (existing !== undefined) return await existing
     // Registered before the first await, so a second open of the same room waits for this one.
