@@ -207,8 +207,7 @@ export class Client extends Emitter<ClientEvents> {
     // Stored first, like any message: it goes out whenever the room is first reachable.
     // A notice that cannot be stored is not worth failing the join for.
     if (firstJoin && this.notices) await room.announceMembership('joined').catch(() => {})
-    // Opening a room already in the list changes nothing in it.
-    if (firstJoin) await this.announceRooms()
+    await this.announceRooms()
     return room
   }
 

@@ -19,7 +19,12 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
     <div class='message-actions' role='toolbar' aria-label='Message actions'>
       {!removedFromRoom.value && (
         <button type='button' class='icon' aria-label='Reply' title='Reply'
-          onClick={() => { replyingTo.value = message }}>{'\u21A9\uFE0E'}</button>
+          onClick={() => {
+            replyingTo.value = message
+            // Straight to the composer, in this click: what is typed next (or Escape, to cancel)
+            // goes there even before the composer's own focus effect has run.
+            document.getElementById('message')?.focus()
+          }}>{'\u21A9\uFE0E'}</button>
       )}
       {/* The picker opens beside the React button itself, wherever it sits in the toolbar. */}
       <span class='react-anchor'>
