@@ -20,7 +20,15 @@ export interface NodeJoin {
 export interface JoinResult {
   /** Medians are over the runs that completed within 20 s; `completed` says how many did. */
   node: { runs: NodeJoin[], completed: number, medianExchangedMs: number | null, medianFirstDeliveredMs: number | null }
-  chromium?: { runs: Array<number | null>, completed: number, medianExchangedMs: number | null, error?: string }
+  chromium?: {
+    runs: Array<number | null>
+    completed: number
+    medianExchangedMs: number | null
+    /** From the Join button's press (the form's submit, in the page) to the reply on screen. */
+    afterJoinRuns: Array<number | null>
+    medianAfterJoinMs: number | null
+    error?: string
+  }
 }
 
 /** Records in `window.__replyShownAt` (page time, ms) when the reply to the hello stamped `t0` is on screen. */
@@ -33,6 +41,8 @@ function replyWatcher (t0: number): string {
       window.__replyShownAt = performance.now();
       observer.disconnect();
     });
+    // The first form sent is the invitation's Join.
+    document.addEventListener('submit', () => { window.__joinPressedAt ??= performance.now(); }, true);
     const start = () => observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
   })()`
@@ -67,6 +77,7 @@ export async function measureJoin (init: {
     }
     if (init.browser !== undefined) {
       const times: Array<number | null> = []
+      const afterJoin: Array<number | null> = []
       try {
         const browser = await init.browser()
         for (let i = 0; i < init.runs; i++) {
@@ -87,19 +98,23 @@ export async function measureJoin (init: {
             await page.getByRole('log').getByText(new RegExp(`^join-reply\\|[\\d.]+\\|${t0}$`)).waitFor({ timeout: 20_000 })
             // Both clocks are this machine's: the page's time origin plus its time, against t0.
             const shownAt = await page.evaluate('performance.timeOrigin + window.__replyShownAt') as number
+            const joinPressedAt = await page.evaluate('performance.timeOrigin + window.__joinPressedAt') as number
             times.push(round(shownAt - t0))
-            init.log(`  chromium join ${i + 1}: exchanged ${times[times.length - 1]} ms`)
+            afterJoin.push(round(shownAt - joinPressedAt))
+            init.log(`  chromium join ${i + 1}: exchanged ${times[times.length - 1]} ms, ${afterJoin[afterJoin.length - 1]} ms after Join was pressed`)
           } catch (err) {
             times.push(null)
+            afterJoin.push(null)
             init.log(`  chromium join ${i + 1} failed: ${(err as Error).message.split('\n')[0]}`)
           } finally {
             await context.close()
           }
         }
         const done = times.filter((t): t is number => t !== null)
-        result.chromium = { runs: times, completed: done.length, medianExchangedMs: median(done) }
+        const doneAfterJoin = afterJoin.filter((t): t is number => t !== null)
+        result.chromium = { runs: times, completed: done.length, medianExchangedMs: median(done), afterJoinRuns: afterJoin, medianAfterJoinMs: median(doneAfterJoin) }
       } catch (err) {
-        result.chromium = { runs: times, completed: 0, medianExchangedMs: null, error: (err as Error).message.split('\n')[0] }
+        result.chromium = { runs: times, completed: 0, medianExchangedMs: null, afterJoinRuns: afterJoin, medianAfterJoinMs: null, error: (err as Error).message.split('\n')[0] }
       }
     }
     return result

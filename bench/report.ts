@@ -60,6 +60,9 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
     rows.push({ measure: 'join, Node: first message delivered (median)', ours: ms(j.node.medianFirstDeliveredMs) + of(j.node.completed, j.node.runs.length), baseline: '-', ratio: '-' })
     rows.push({ measure: 'join, Node: first message exchanged both ways (median)', ours: ms(j.node.medianExchangedMs) + of(j.node.completed, j.node.runs.length), baseline: '-', ratio: '-' })
     rows.push({ measure: 'join, Chromium: open link to reply on screen (median)', ours: j.chromium === undefined ? '-' : j.chromium.error ?? ms(j.chromium.medianExchangedMs) + of(j.chromium.completed, j.chromium.runs.length), baseline: '-', ratio: '-' })
+    if (j.chromium !== undefined && j.chromium.error === undefined) {
+      rows.push({ measure: 'join, Chromium: Join pressed to reply on screen (median)', ours: ms(j.chromium.medianAfterJoinMs), baseline: '-', ratio: '-' })
+    }
   }
   for (const c of r.crypto?.rows ?? []) {
     rows.push({ measure: `seal (sign+encrypt) ${c.bodyBytes} B body`, ours: `${num(c.sealPerSec)}/s`, baseline: 'same code', ratio: '-' })
