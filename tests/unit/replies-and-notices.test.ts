@@ -81,7 +81,11 @@ describe('replies', () => {
 describe('join and leave notices', () => {
   it('are stored once per join, reach members there and members who come later (history sync), in order', async () => {
     h = new Harness()
-    const [ann, bob] = await h.group(['Ann', 'Bob'], { membershipNotices: true })
+    // One clock that never repeats a millisecond: joins a moment apart could otherwise share one,
+    // and messages with the same time are ordered by their authors' (random) keys.
+    let last = 0
+    const now = (): number => (last = Math.max(Date.now(), last + 1))
+    const [ann, bob] = await h.group(['Ann', 'Bob'], { membershipNotices: true, now })
     for (const m of [ann, bob]) {
       await waitFor(async () => (await notices(m)).length === 2, `${m.name} to hold both join notices`)
       expect(await notices(m)).toEqual([{ who: 'Ann', action: 'joined' }, { who: 'Bob', action: 'joined' }])
@@ -89,7 +93,7 @@ describe('join and leave notices', () => {
     await ann.room.send('welcome')
 
     // Cat comes later: the notices written before she was there arrive by history sync.
-    const cat = await h.member('Cat', { membershipNotices: true })
+    const cat = await h.member('Cat', { membershipNotices: true, now })
     await h.enter(cat, ann.room.code.display)
     cat.client.attachTransport(cat.transport)
     await handshake([ann, bob, cat])
