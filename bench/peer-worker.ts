@@ -80,9 +80,10 @@ async function startMesh (name: string, relays: string[], code: string, autoRepl
 }
 
 /**
- * The relay turns away a burst of connections from one address (libp2p's inbound rate limit),
- * and then the start fails; a member that starts in such a burst retries a few times. (A refused
- * reservation does not fail the start: the node asks again on its own.)
+ * When a whole room starts at once, the relay turns away or does not answer some connections in
+ * time, and then the start fails; a member that starts in such a burst retries, patiently (a
+ * 50-member room gave up after 6 tries). A refused reservation does not fail the start: the node
+ * asks again on its own.
  */
 async function createNodeWithRetry (relays: string[]): Promise<MeshNode> {
   for (let attempt = 1; ; attempt++) {
@@ -90,8 +91,8 @@ async function createNodeWithRetry (relays: string[]): Promise<MeshNode> {
       return await createMeshNode({ relays })
     } catch (err) {
       retries++
-      if (attempt >= 6) throw err
-      await sleep(500 * attempt + Math.random() * 500)
+      if (attempt >= 12) throw err
+      await sleep(Math.min(500 * attempt, 4_000) + Math.random() * 1_000)
     }
   }
 }
