@@ -30,5 +30,10 @@ export const MAX_SERVES = 8
 export const CHUNK_TIMEOUT_MS = 15_000
 /** Pause between attempts while no connected peer has the file. */
 export const RETRY_INTERVAL_MS = 3_000
+/**
+ * Members not connected to us asked per attempt, after every connected peer: in a large room the
+ * file's holder may be one of them, and asking connects to it first.
+ */
+export const FAR_PEERS_PER_ROUND = 3
 /** Attempts without any progress before a download is declared unavailable (the user can retry). */
 export const MAX_IDLE_ATTEMPTS = 10

@@ -16,7 +16,7 @@ import type { Store } from '../store/store.js'
 import { chunkCount, fileIdOf, openChunk, openFile, sealFile } from './chunk-seal.js'
 import { loadCrypto } from '../crypto/lazy-crypto.js'
 import {
-  CHUNK_BYTES, MAX_CHUNKS_PER_REQUEST, MAX_IDLE_ATTEMPTS, MAX_SERVES, MAX_SERVES_PER_PEER, RETRY_INTERVAL_MS
+  CHUNK_BYTES, FAR_PEERS_PER_ROUND, MAX_CHUNKS_PER_REQUEST, MAX_IDLE_ATTEMPTS, MAX_SERVES, MAX_SERVES_PER_PEER, RETRY_INTERVAL_MS
 } from './constants.js'
 import { ReplyStatus, decodeChunkReply, decodeChunkRequest, encodeChunkReply, encodeChunkRequest } from './file-wire.js'
 
@@ -162,7 +162,10 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
     this.update(id, { status: 'downloading', held: held.size, total })
     while (held.size < total) {
       const direct = this.direct
-      const peers = shuffle((direct === undefined ? [] : [...new Set(topics().flatMap(t => direct.peers(t)))]).filter(p => !badPeers.has(p)))
+      const near = direct === undefined ? [] : [...new Set(topics().flatMap(t => direct.peers(t)))]
+      const far = [...new Set(topics().flatMap(t => direct?.farPeers?.(t) ?? []))].filter(p => !near.includes(p))
+      // Connected peers first; then a few members we would have to connect to first.
+      const peers = [...shuffle(near), ...shuffle(far).slice(0, FAR_PEERS_PER_ROUND)].filter(p => !badPeers.has(p))
       let progressed = false
       for (const peer of peers) {
         if (held.size >= total) break

@@ -6,6 +6,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { CHUNK_TIMEOUT_MS, FILE_PROTOCOL, MAX_SERVES } from '../files/constants.js'
 import { FILE_REQUEST_BYTES, MAX_FILE_REPLY_BYTES } from '../files/file-wire.js'
 import type { MeshNode } from './libp2p-node.js'
@@ -15,10 +16,19 @@ export class Libp2pDirect implements DirectChannel {
   private handler: DirectHandler | undefined
   private registered = false
 
-  constructor (private readonly node: MeshNode) {}
+  /**
+   * @param far the other members of a topic that we are not connected to, with the addresses
+   *   to reach each at
+   */
+  constructor (private readonly node: MeshNode,
+    private readonly far: (topic: string) => Map<string, Multiaddr[]> = () => new Map()) {}
 
   peers (topic: string): string[] {
     return this.node.services.pubsub.getSubscribers(topic).map(p => p.toString())
+  }
+
+  farPeers (topic: string): string[] {
+    return [...this.far(topic).keys()]
   }
 
   handle (handler: DirectHandler): void {
@@ -32,7 +42,10 @@ export class Libp2pDirect implements DirectChannel {
     const signal = (): AbortSignal => options.signal === undefined
       ? AbortSignal.timeout(CHUNK_TIMEOUT_MS)
       : AbortSignal.any([options.signal, AbortSignal.timeout(CHUNK_TIMEOUT_MS)])
-    const stream = await this.node.dialProtocol(peerIdFromString(peer), FILE_PROTOCOL, { signal: signal() })
+    const peerId = peerIdFromString(peer)
+    const connected = this.node.getConnections(peerId).some(c => c.limits === undefined)
+    const addrs = connected ? [] : [...this.node.services.pubsub.getTopics()].flatMap(t => this.far(t).get(peer) ?? [])
+    const stream = await this.node.dialProtocol(addrs.length > 0 ? addrs : peerId, FILE_PROTOCOL, { signal: signal() })
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_FILE_REPLY_BYTES })
       await lp.write(request, { signal: signal() })

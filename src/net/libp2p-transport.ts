@@ -11,6 +11,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { Libp2pDirect } from './libp2p-direct.js'
 import type { MeshNode } from './libp2p-node.js'
 import { rendezvousRegister, rendezvousUnregister } from './rendezvous-client.js'
+import type { DiscoveredPeer } from './rendezvous-client.js'
+import { RING_SUCCESSORS, ROOM_NEIGHBOURS, membersToDial } from './room-neighbours.js'
 import type { TopicSubscription, Transport, Verdict } from './transport.js'
 
 export interface Libp2pTransportInit {
@@ -18,10 +20,17 @@ export interface Libp2pTransportInit {
   discoveryIntervalMs?: number
   /** Lifetime of a rendezvous registration at the relay, s. */
   registrationTtlSeconds?: number
+  /** How many members of a room to connect to, at least (see room-neighbours.ts). */
+  roomNeighbours?: number
 }
 
 const DISCOVERY_INTERVAL_MS = 5_000
 const REGISTRATION_TTL_SECONDS = 60
+/** How long a member whose dial failed is passed over (it may have left without saying so), ms. */
+const UNREACHABLE_PAUSE_MS = 30_000
+const DIAL_TIMEOUT_MS = 10_000
+/** Members dialled at once, per round. */
+const DIALS_AT_ONCE = 2
 /** First and longest wait before counting again a subscriber we cannot send to yet, ms. */
 const RECOUNT_FIRST_MS = 10
 const RECOUNT_MAX_MS = 1_000
@@ -61,6 +70,11 @@ function relayedAddrs (node: MeshNode): string {
   return node.getMultiaddrs().map(String).filter(a => a.includes('/p2p-circuit')).sort().join(' ')
 }
 
+/** A WebRTC address through a relay makes a direct connection, signalled over the relay. */
+function isWebRTC (addr: Multiaddr): boolean {
+  return addr.toString().includes('/webrtc')
+}
+
 /** The peers gossipsub has its own stream to (undefined if a version keeps them elsewhere). */
 function outboundStreams (pubsub: unknown): Map<string, unknown> | undefined {
   const streams = (pubsub as { streamsOutbound?: unknown }).streamsOutbound
@@ -72,6 +86,8 @@ interface TopicState {
   timer?: ReturnType<typeof setTimeout>
   rounds: number
   peers: number
+  /** The other members, as last found at the relays, by peer id. */
+  members: Map<string, DiscoveredPeer>
 }
 
 export class Libp2pTransport implements Transport {
@@ -79,6 +95,11 @@ export class Libp2pTransport implements Transport {
   private readonly relays: Multiaddr[]
   private readonly discoveryIntervalMs: number
   private readonly ttlSeconds: number
+  private readonly roomNeighbours: number
+  /** Members being dialled now, by peer id. */
+  private readonly dialling = new Set<string>()
+  /** Members whose last dial failed, by peer id: when to try them again. */
+  private readonly unreachableUntil = new Map<string, number>()
   private readonly onChange = (): void => {
     this.recountDelayMs = RECOUNT_FIRST_MS
     this.recount()
@@ -104,7 +125,8 @@ export class Libp2pTransport implements Transport {
     this.relays = relays.map(r => multiaddr(r))
     this.discoveryIntervalMs = init.discoveryIntervalMs ?? DISCOVERY_INTERVAL_MS
     this.ttlSeconds = init.registrationTtlSeconds ?? REGISTRATION_TTL_SECONDS
-    this.direct = new Libp2pDirect(node)
+    this.roomNeighbours = init.roomNeighbours ?? ROOM_NEIGHBOURS
+    this.direct = new Libp2pDirect(node, topic => this.farMembers(topic))
     node.services.pubsub.addEventListener('subscription-change', this.onChange)
     node.addEventListener('peer:disconnect', this.onChange)
     node.addEventListener('self:peer:update', this.onSelfUpdate)
@@ -120,7 +142,7 @@ export class Libp2pTransport implements Transport {
     })
     scoreParams(pubsub).topics[topic] = ROOM_TOPIC_SCORE
     pubsub.subscribe(topic)
-    this.topics.set(topic, { subscription, rounds: 0, peers: 0 })
+    this.topics.set(topic, { subscription, rounds: 0, peers: 0, members: new Map() })
     this.discoverNow(topic)
   }
 
@@ -173,37 +195,87 @@ export class Libp2pTransport implements Transport {
   }
 
   /**
-   * Registers at every relay and dials each member we are not yet connected to; then schedules
-   * the next round, quickly at first (a new member's own address takes a moment to exist).
+   * Registers at every relay and connects to the room's members it finds there (a bounded number
+   * of them, see room-neighbours.ts); then schedules the next round, quickly at first (a new
+   * member's own address takes a moment to exist).
    */
   private async discover (topic: string): Promise<void> {
     const state = this.topics.get(topic)
     if (state === undefined) return
+    const found = new Map<string, DiscoveredPeer>()
     await Promise.all(this.relays.map(async relay => {
       try {
-        const found = await rendezvousRegister(this.node, relay, state.subscription.rendezvous, this.ttlSeconds)
-        await Promise.all(found.map(async peer => { await this.dialMember(peer.peerId, peer.addrs) }))
+        for (const peer of await rendezvousRegister(this.node, relay, state.subscription.rendezvous, this.ttlSeconds)) {
+          const id = peer.peerId.toString()
+          found.set(id, { peerId: peer.peerId, addrs: [...found.get(id)?.addrs ?? [], ...peer.addrs] })
+        }
+        // Dial as soon as one relay answers; another relay's answer may add members.
+        if (this.topics.get(topic) === state) await this.connectTo(found)
       } catch {
         // This relay is unreachable or full right now; the next round tries again.
       }
     }))
     if (this.topics.get(topic) !== state) return
+    state.members = found
     const delay = Math.min(this.discoveryIntervalMs, 250 * 2 ** state.rounds++)
     clearTimeout(state.timer) // a round started in between (discoverNow) also scheduled one
     state.timer = setTimeout(() => { void this.discover(topic) }, delay)
   }
 
-  private async dialMember (peerId: PeerId, addrs: Multiaddr[]): Promise<void> {
-    if (this.node.getConnections(peerId).some(c => c.limits === undefined)) return
-    // A WebRTC address through a relay makes a direct connection, signalled over the relay.
-    const webrtc = addrs.filter(a => a.toString().includes('/webrtc'))
-    for (const addr of webrtc) {
-      try {
-        await this.node.dial(addr, { signal: AbortSignal.timeout(10_000) })
-        return
-      } catch {
-        // try the next address
+  private async connectTo (members: Map<string, DiscoveredPeer>): Promise<void> {
+    const now = Date.now()
+    for (const [id, until] of this.unreachableUntil) if (until <= now) this.unreachableUntil.delete(id)
+    const connected = new Set(this.dialling)
+    for (const [id, member] of members) if (this.isConnected(member.peerId)) connected.add(id)
+    // A member without a reservation yet has no address to dial: it is found again next round.
+    const dialable = [...members].filter(([id, member]) => connected.has(id) || member.addrs.some(isWebRTC)).map(([id]) => id)
+    const dial = membersToDial({
+      self: this.node.peerId.toString(),
+      members: dialable,
+      connected,
+      unreachable: new Set(this.unreachableUntil.keys()),
+      neighbours: this.roomNeighbours,
+      successors: RING_SUCCESSORS
+    })
+    // A few at a time: on a busy device, many WebRTC set-ups at once each take longer, time out
+    // and are tried again with others, which only adds to the load.
+    const queue = dial.map(id => members.get(id)!)
+    await Promise.all(Array.from({ length: Math.min(DIALS_AT_ONCE, queue.length) }, async () => {
+      for (let member = queue.shift(); member !== undefined; member = queue.shift()) await this.dialMember(member)
+    }))
+  }
+
+  /** The members of a topic we are not connected to, with their WebRTC addresses. */
+  private farMembers (topic: string): Map<string, Multiaddr[]> {
+    const far = new Map<string, Multiaddr[]>()
+    for (const [id, member] of this.topics.get(topic)?.members ?? []) {
+      const addrs = member.addrs.filter(isWebRTC)
+      if (addrs.length > 0 && !this.isConnected(member.peerId)) far.set(id, addrs)
+    }
+    return far
+  }
+
+  private isConnected (peerId: PeerId): boolean {
+    return this.node.getConnections(peerId).some(c => c.limits === undefined)
+  }
+
+  private async dialMember (member: DiscoveredPeer): Promise<void> {
+    const id = member.peerId.toString()
+    if (this.dialling.has(id) || this.isConnected(member.peerId)) return
+    this.dialling.add(id)
+    try {
+      for (const addr of member.addrs.filter(isWebRTC)) {
+        try {
+          await this.node.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+          this.unreachableUntil.delete(id)
+          return
+        } catch {
+          // try the next address
+        }
       }
+      this.unreachableUntil.set(id, Date.now() + UNREACHABLE_PAUSE_MS)
+    } finally {
+      this.dialling.delete(id)
     }
   }
 

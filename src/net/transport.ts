@@ -44,6 +44,11 @@ export type DirectHandler = (request: Uint8Array, from: string) => AsyncIterable
 export interface DirectChannel {
   /** Ids of the peers connected on a topic, each of which can be asked directly. */
   peers(topic: string): string[]
+  /**
+   * Ids of other members of a topic, known but not connected: a large room is not fully
+   * connected (see room-neighbours.ts). Asking one connects to it first, which takes longer.
+   */
+  farPeers?(topic: string): string[]
   /** Serves requests from every peer with `handler` (one handler; a second call replaces it). */
   handle(handler: DirectHandler): void
   /**

@@ -29,11 +29,13 @@ export interface NodePeerOptions {
   roomInit?: RoomInit
   /** Post "joined"/"left" notices, as the app does. */
   membershipNotices?: boolean
+  /** How many members of a room to connect to (the transport's bound). */
+  roomNeighbours?: number
 }
 
 export async function startNodePeer (name: string, relays: string[], options: NodePeerOptions = {}): Promise<NodePeer> {
   const node = await createMeshNode({ relays, seenTtlMs: options.seenTtlMs })
-  const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000 })
+  const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000, roomNeighbours: options.roomNeighbours })
   const client = await Client.open({ store: options.store ?? new MemoryStore(), now: options.now, roomInit: options.roomInit, membershipNotices: options.membershipNotices })
   await client.setDisplayName(name)
   client.attachTransport(transport)

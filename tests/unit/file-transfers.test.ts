@@ -111,6 +111,28 @@ describe('FileTransfers over a memory network', () => {
     expect((await bob.files.download(file, () => [TOPIC])).status).toBe('complete')
   })
 
+  it('in a room not fully connected, asks connected peers first, then a few members it is not connected to', async () => {
+    const [ann, bob, cat] = [peer(), peer(), peer()]
+    const strangers = [peer(), peer(), peer(), peer(), peer()]
+    const file = await offer(ann, content(10 * CHUNK))
+    // Bob is connected to Cat only; Ann, who holds the file, and five others are members he is not connected to.
+    const asked: string[][] = []
+    const direct = bob.transport.direct
+    const bobFiles = new FileTransfers(bob.store, { retryIntervalMs: 10, maxIdleAttempts: 10 })
+    bobFiles.attach({
+      peers: () => { asked.push([]); return [cat.transport.id] },
+      farPeers: () => [...strangers.map(s => s.transport.id), ann.transport.id],
+      handle: handler => { direct.handle(handler) },
+      request: (peer, request, options) => { asked[asked.length - 1].push(peer); return direct.request(peer, request, options) }
+    })
+    expect((await bobFiles.download(file, () => [TOPIC])).status).toBe('complete')
+    for (const round of asked) {
+      expect(round[0]).toBe(cat.transport.id)
+      expect(round.length).toBeLessThanOrEqual(4)
+    }
+    expect(asked.flat()).toContain(ann.transport.id)
+  })
+
   it('drops forged chunks from a peer who holds the key, and gets the real ones from an honest holder', async () => {
     const [ann, mallory, bob] = [peer(), peer(), peer()]
     const bytes = content(4 * CHUNK)
