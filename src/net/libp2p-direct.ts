@@ -42,6 +42,7 @@ export class Libp2pDirect implements DirectChannel {
     const signal = (): AbortSignal => options.signal === undefined
       ? AbortSignal.timeout(CHUNK_TIMEOUT_MS)
       : AbortSignal.any([options.signal, AbortSignal.timeout(CHUNK_TIMEOUT_MS)])
+    // A member we are not connected to (a large room) is dialled at its WebRTC addresses.
     const peerId = peerIdFromString(peer)
     const connected = this.node.getConnections(peerId).some(c => c.limits === undefined)
     const addrs = connected ? [] : [...this.node.services.pubsub.getTopics()].flatMap(t => this.far(t).get(peer) ?? [])
