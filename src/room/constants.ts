@@ -1,8 +1,8 @@
 import type { RateLimit } from './rate-limiter.js'
 
-/** How often an online member says so. */
+/** How often an online member says so, in a room of up to 15 online (see heartbeat.ts). */
 export const PRESENCE_INTERVAL_MS = 15_000
-/** A member not heard from for this long is shown offline. */
+/** A member not heard from for this long is shown offline, in a room of up to 15 online. */
 export const PRESENCE_TIMEOUT_MS = 40_000
 /** Frames per member a room accepts; above it they are ignored (sync can fetch them later). */
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 100, burst: 200 }

@@ -46,9 +46,9 @@ import type { RateLimit } from './rate-limiter.js'
 import { generateRoomCode, roomCodeFromSecret } from './room-code.js'
 import type { RoomCode } from './room-code.js'
 import {
-  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, PRESENCE_INTERVAL_MS,
-  PRESENCE_TIMEOUT_MS, WAITING_FRAME_TTL_MS
+  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, WAITING_FRAME_TTL_MS
 } from './constants.js'
+import { heartbeatIntervalMs, presenceTimeoutMs } from './heartbeat.js'
 
 /** A member as the UI shows them. */
 export interface MemberView {
@@ -267,6 +267,7 @@ export class Room extends Emitter<RoomEvents> {
   /** Everyone seen in this room, the user first. */
   members (): MemberView[] {
     const now = this.now()
+    const timeout = presenceTimeoutMs(this.onlineCount())
     const selfName = this.components.displayName()
     const names = new Map<string, number>()
     const count = (name: string): void => { names.set(name.toLowerCase(), (names.get(name.toLowerCase()) ?? 0) + 1) }
@@ -283,7 +284,7 @@ export class Room extends Emitter<RoomEvents> {
       views.push({
         key: m.key,
         name: m.name,
-        online: heard !== undefined && now - heard < PRESENCE_TIMEOUT_MS,
+        online: heard !== undefined && now - heard < timeout,
         lastSeen: m.lastSeen,
         self: false,
         nameClash: clash(m.name),
@@ -844,7 +845,15 @@ export class Room extends Emitter<RoomEvents> {
     this.heartbeat = setTimeout(() => {
       this.scheduleTick()
       void this.tick()
-    }, PRESENCE_INTERVAL_MS * (0.75 + Math.random() / 2))
+    }, heartbeatIntervalMs(this.onlineCount()) * (0.75 + Math.random() / 2))
+  }
+
+  /** Members online, ourselves included: those heard from within the presence timeout. */
+  private onlineCount (): number {
+    const now = this.now()
+    const heard = [...this.lastHeard.values()]
+    const timeout = presenceTimeoutMs(heard.length + 1)
+    return 1 + heard.filter(at => now - at < timeout).length
   }
 
   private async tick (): Promise<void> {
