@@ -13,9 +13,9 @@
  */
 
 /**
- * How many members of a room a member connects to, at least. Rooms of up to nine members stay
- * fully connected, as every room was before the bound; gossipsub meshes 3 of a member's
- * neighbours (see libp2p-node.ts), and the rest carry flood-published messages and gossip.
+ * How many members of a room a member connects to, at least: rooms of up to nine members are
+ * fully connected. gossipsub meshes 3 of a member's neighbours (see libp2p-node.ts), and the rest
+ * carry flood-published messages and gossip.
  */
 export const ROOM_NEIGHBOURS = 8
 /** How many ring successors a member connects to, whatever else it is connected to. */
