@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { membersToDial } from '../../src/net/room-neighbours.js'
+import { ROOM_NEIGHBOURS, RING_SUCCESSORS, membersToDial } from '../../src/net/room-neighbours.js'
 import type { NeighbourChoice } from '../../src/net/room-neighbours.js'
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `peer-${String(i).padStart(3, '0')}`)
@@ -48,6 +48,12 @@ describe('membersToDial', () => {
   it('dials every member of a room no larger than the bound', () => {
     const [self, ...members] = ids(9)
     expect(choose({ self, members }).sort()).toEqual(members)
+  })
+
+  it('by default keeps a room of ten fully connected, so a message reaches everyone in one hop', () => {
+    const [self, ...members] = ids(10)
+    const dial = membersToDial({ self, members, connected: none, unreachable: none, neighbours: ROOM_NEIGHBOURS, successors: RING_SUCCESSORS })
+    expect(dial.sort()).toEqual(members)
   })
 
   it('dials nobody it is already connected to', () => {
