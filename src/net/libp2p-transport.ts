@@ -1,6 +1,7 @@
 /**
  * The Transport on libp2p: one gossipsub topic per room, every frame validated by the room
- * before gossipsub delivers or forwards it, and members found through the relays' rendezvous.
+ * before gossipsub delivers or forwards it, forwarded only where the author may not have reached
+ * everyone (gossip-frame.ts), and members found through the relays' rendezvous.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
@@ -8,6 +9,7 @@ import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { decodeGossipFrame, encodeGossipFrame, shouldPassOn } from './gossip-frame.js'
 import { Libp2pDirect } from './libp2p-direct.js'
 import type { MeshNode } from './libp2p-node.js'
 import { rendezvousRegister, rendezvousUnregister } from './rendezvous-client.js'
@@ -137,8 +139,12 @@ export class Libp2pTransport implements Transport {
     this.unsubscribe(topic)
     const pubsub = this.node.services.pubsub
     pubsub.topicValidators.set(topic, async (_peer, message) => {
-      if (message.type !== 'unsigned') return TopicValidatorResult.Reject
-      return VERDICTS[await subscription.onFrame(message.data)]
+      const gossip = message.type === 'unsigned' ? decodeGossipFrame(message.data) : undefined
+      if (gossip === undefined) return TopicValidatorResult.Reject
+      const verdict = await subscription.onFrame(gossip.frame)
+      // Delivered either way; ignored (not passed on) where the author reached everyone we know.
+      if (verdict === 'accept' && !shouldPassOn(gossip.reach, this.otherMembersKnown(topic))) return TopicValidatorResult.Ignore
+      return VERDICTS[verdict]
     })
     scoreParams(pubsub).topics[topic] = ROOM_TOPIC_SCORE
     pubsub.subscribe(topic)
@@ -161,7 +167,9 @@ export class Libp2pTransport implements Transport {
   }
 
   async publish (topic: string, frame: Uint8Array): Promise<number> {
-    const result = await this.node.services.pubsub.publish(topic, frame)
+    // Flood publishing hands it to every member we can send to, which is what peerCount counts.
+    const message = encodeGossipFrame(this.peerCount(topic), frame)
+    const result = await this.node.services.pubsub.publish(topic, message)
     return result.recipients.length
   }
 
@@ -243,6 +251,18 @@ export class Libp2pTransport implements Transport {
     await Promise.all(Array.from({ length: Math.min(DIALS_AT_ONCE, queue.length) }, async () => {
       for (let member = queue.shift(); member !== undefined; member = queue.shift()) await this.dialMember(member)
     }))
+  }
+
+  /**
+   * How many other members of a topic we know of: those subscribed on a connection to us, and
+   * those found at the relays (some of whom may have left without unregistering: counting them
+   * only makes us pass messages on when it was not needed).
+   */
+  private otherMembersKnown (topic: string): number {
+    const ids = new Set(this.topics.get(topic)?.members.keys())
+    for (const peer of this.node.services.pubsub.getSubscribers(topic)) ids.add(peer.toString())
+    ids.delete(this.node.peerId.toString())
+    return ids.size
   }
 
   /** The members of a topic we are not connected to, with their WebRTC addresses. */

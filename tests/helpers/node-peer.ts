@@ -108,3 +108,22 @@ export async function dialOverWebRTC (from: MeshNode, to: MeshNode): Promise<Con
   if (target === undefined) throw new Error('the node to dial holds no reservation')
   return await from.dial(target, { signal: AbortSignal.timeout(15_000) })
 }
+
+/**
+ * Counts the messages on `topic` that a node passes on to others after accepting them: gossipsub's
+ * forwarding, as opposed to publishing its own. Watches gossipsub's own method for it.
+ */
+export function countPassedOn (node: MeshNode, topic: string): { readonly count: number, stop(): void } {
+  type Forward = (msgId: string, message: { topic: string }, ...rest: unknown[]) => void
+  const pubsub = node.services.pubsub as unknown as { forwardMessage: Forward }
+  const original = pubsub.forwardMessage
+  let count = 0
+  pubsub.forwardMessage = function (this: unknown, msgId, message, ...rest) {
+    if (message.topic === topic) count++
+    original.call(this, msgId, message, ...rest)
+  }
+  return {
+    get count () { return count },
+    stop () { pubsub.forwardMessage = original }
+  }
+}

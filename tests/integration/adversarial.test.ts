@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { bytesToHex, concatBytes, utf8 } from '../../src/bytes.js'
+import { encodeGossipFrame } from '../../src/net/gossip-frame.js'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
 import type { MeshNode } from '../../src/net/libp2p-node.js'
 import { openFrame, sealFrame } from '../../src/protocol/envelope.js'
@@ -57,16 +58,13 @@ describe('attacks on a room', () => {
   })
 
   it('ignores a frame replayed after the gossip seen-cache expired, and stores it once', async () => {
-    const frames: Uint8Array[] = []
     const pubsub = peers[2].node.services.pubsub
-    const capture = (event: CustomEvent<{ topic: string, data: Uint8Array }>): void => {
-      if (event.detail.topic === ada.epoch.topic) frames.push(event.detail.data)
-    }
-    pubsub.addEventListener('message', capture)
+    const capture = vi.spyOn(cleo, 'receive') // what reaches Cleo off the wire
     await ada.send('say it once')
     await arrives(ben, 'say it once')
-    await waitFor(() => frames.length > 0)
-    pubsub.removeEventListener('message', capture)
+    await arrives(cleo, 'say it once')
+    const frames = capture.mock.calls.map(call => call[0])
+    capture.mockRestore()
 
     await sleep(SEEN_TTL_MS * 2)
     const receive = vi.spyOn(ben, 'receive')
@@ -76,7 +74,7 @@ describe('attacks on a room', () => {
       return payload.mode === 1 && bytesToHex(payload.author) === bytesToHex(peers[0].client.identity.publicKey)
     }).at(-1)!
     const replayCall = (): number => receive.mock.calls.findIndex(call => bytesToHex(call[0]) === bytesToHex(replayed))
-    await pubsub.publish(ada.epoch.topic, replayed)
+    await pubsub.publish(ada.epoch.topic, encodeGossipFrame(0, replayed))
     await waitFor(() => replayCall() >= 0, 10_000, () => 'the replay reaching Ben')
     expect(await receive.mock.results[replayCall()].value).toBe('ignore')
     receive.mockRestore()
@@ -90,17 +88,14 @@ describe('attacks on a room', () => {
     const cleoOther = track(await peers[2].client.joinRoom(other.code.display))
     await waitForPeers([other, cleoOther], 1)
     // Cleo takes a signed presence of Ada's from the first room and re-seals it for the second.
-    const frames: Uint8Array[] = []
     const pubsub = peers[2].node.services.pubsub
-    const capture = (event: CustomEvent<{ topic: string, data: Uint8Array }>): void => {
-      if (event.detail.topic === ada.epoch.topic) frames.push(event.detail.data)
-    }
-    pubsub.addEventListener('message', capture)
-    await waitFor(() => frames.some(f => openFrame(f, () => ada.epoch).payload.mode === 0), 30_000, () => 'a presence from Ada')
-    pubsub.removeEventListener('message', capture)
-    const plain = frames.map(f => openFrame(f, () => ada.epoch).payload).find(p => p.mode === 0)!
+    const capture = vi.spyOn(cleo, 'receive') // what reaches Cleo off the wire
+    const frames = (): Uint8Array[] => capture.mock.calls.map(call => call[0])
+    await waitFor(() => frames().some(f => openFrame(f, () => ada.epoch).payload.mode === 0), 30_000, () => 'a presence from Ada')
+    const plain = frames().map(f => openFrame(f, () => ada.epoch).payload).find(p => p.mode === 0)!
+    capture.mockRestore()
     const before = rejected.get(other)!.length
-    await pubsub.publish(other.epoch.topic, sealFrame(other.epoch, plain))
+    await pubsub.publish(other.epoch.topic, encodeGossipFrame(0, sealFrame(other.epoch, plain)))
     await waitFor(() => rejected.get(other)!.length > before, 10_000)
     expect(rejected.get(other)!.slice(before).map(e => e.name)).toEqual(['BadSignatureError'])
     expect(other.members().some(m => m.name === 'Ada')).toBe(false)
@@ -150,7 +145,7 @@ describe('attacks on a room', () => {
       await Promise.all(attackers.map(async node => {
         for (let j = 0; j < 5; j++) {
           const junk = concatBytes(Uint8Array.of(1), j % 2 === 0 ? tag : new Uint8Array(8), crypto.getRandomValues(new Uint8Array(300)))
-          await node.services.pubsub.publish(ada.epoch.topic, junk).catch(() => {})
+          await node.services.pubsub.publish(ada.epoch.topic, encodeGossipFrame(0, junk)).catch(() => {})
         }
       }))
       await ben.send('still fine with attackers around')
@@ -221,7 +216,7 @@ describe('attacks on a room', () => {
     const payload = { mode: 0 as const, author: peers[2].client.identity.publicKey, chainId: new Uint8Array(8), index: 0, data: utf8('x'.repeat(200)) }
     await waitFor(() => cleoPubsub.getSubscribers(oldEpoch.topic).length > 0, 10_000, () => 'members on the old topic')
     for (let attempt = 0; attempt < 5 && rejected.get(ben)!.length === before; attempt++) {
-      await cleoPubsub.publish(oldEpoch.topic, sealFrame(oldEpoch, payload)) // a fresh nonce each time
+      await cleoPubsub.publish(oldEpoch.topic, encodeGossipFrame(0, sealFrame(oldEpoch, payload))) // a fresh nonce each time
       await sleep(1_000)
     }
     // Whatever reached Ben was rejected as a removed member's, and nothing of Cleo's was taken.

@@ -12,7 +12,7 @@ import type { Room } from '../../src/room/room.js'
 import type { MessageRecord } from '../../src/store/store.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
+import { countPassedOn, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
@@ -67,13 +67,20 @@ describe('a room larger than the bound on connections', () => {
     expect(peers.some(p => neighboursOf(p).size < MEMBERS - 1)).toBe(true)
   })
 
-  it('delivers every message to every other member', async () => {
+  it('delivers every message to every other member, passed on by the members between', async () => {
     const senders = [0, 4, 8]
-    for (const i of senders) await rooms[i].send(`hello from ${i}`)
-    for (const [i, list] of received.entries()) {
-      const expected = senders.filter(s => s !== i).map(s => `hello from ${s}`)
-      await waitFor(() => expected.every(text => list.some(m => m.text === text)), 20_000,
-        () => `member ${i} has ${JSON.stringify(list.map(m => m.text))}, neighbours ${neighboursOf(peers[i]).size}`)
+    const passedOn = peers.map(p => countPassedOn(p.node, rooms[0].epoch.topic))
+    try {
+      for (const i of senders) await rooms[i].send(`hello from ${i}`)
+      for (const [i, list] of received.entries()) {
+        const expected = senders.filter(s => s !== i).map(s => `hello from ${s}`)
+        await waitFor(() => expected.every(text => list.some(m => m.text === text)), 20_000,
+          () => `member ${i} has ${JSON.stringify(list.map(m => m.text))}, neighbours ${neighboursOf(peers[i]).size}`)
+      }
+      // No sender reaches everyone itself here, so the members it reached passed its message on.
+      expect(passedOn.filter(p => p.count > 0).length).toBeGreaterThanOrEqual(2)
+    } finally {
+      for (const p of passedOn) p.stop()
     }
   }, 60_000)
 

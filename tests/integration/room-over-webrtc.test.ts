@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytesToHex, concatBytes, utf8 } from '../../src/bytes.js'
 import { createIdentity } from '../../src/identity/identity.js'
+import { decodeGossipFrame, encodeGossipFrame } from '../../src/net/gossip-frame.js'
 import { Kind, encodePresenceBody } from '../../src/protocol/bodies.js'
 import { openFrame, plainPayload, sealFrame, signMessage } from '../../src/protocol/envelope.js'
 import type { SignedMessage } from '../../src/protocol/envelope.js'
@@ -11,7 +12,7 @@ import type { Room } from '../../src/room/room.js'
 import type { MessageRecord } from '../../src/store/store.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { dialWithRetry, sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
+import { countPassedOn, dialWithRetry, sleep, startNodePeer, waitFor, waitForPeers } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
 import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 
@@ -82,6 +83,21 @@ describe('a room over WebRTC through a real relay', () => {
     expect(rooms[0].members().map(m => m.name).sort()).toEqual(['Ada', 'Ben', 'Cleo'])
   })
 
+  it('passes nothing on when the author reached every member itself', async () => {
+    const passedOn = peers.map(p => countPassedOn(p.node, rooms[0].epoch.topic))
+    try {
+      const before = received.map(l => l.length)
+      for (let i = 0; i < 5; i++) await rooms[0].send(`straight to everyone ${i}`)
+      await waitFor(() => received[1].length >= before[1] + 5 && received[2].length >= before[2] + 5, 10_000,
+        () => `received ${received.map(l => l.length).join(', ')}`)
+      await sleep(500)
+      // Ben and Cleo each hold a connection to Ada: what they got from her goes no further.
+      expect(passedOn.map(p => p.count)).toEqual([0, 0, 0])
+    } finally {
+      for (const p of passedOn) p.stop()
+    }
+  })
+
   it('gives a peer in another room nothing it can read', async () => {
     const outsider = await startNodePeer('Eve', relay.multiaddrs)
     peers.push(outsider)
@@ -94,7 +110,7 @@ describe('a room over WebRTC through a real relay', () => {
     const pubsub = outsider.node.services.pubsub
     const topic = rooms[0].epoch.topic
     pubsub.subscribe(topic)
-    pubsub.addEventListener('message', event => { frames.push(event.detail.data) })
+    pubsub.addEventListener('message', event => { frames.push(decodeGossipFrame(event.detail.data)!.frame) })
     await dialWithRetry(outsider.node, peers[0].node.getMultiaddrs().find(a => a.toString().includes('/webrtc'))!)
     await waitFor(() => pubsub.getSubscribers(topic).length > 0, 10_000)
 
@@ -120,20 +136,20 @@ describe('a room over WebRTC through a real relay', () => {
     // Cleo, a member, signs with her own key but names Ada as the author.
     const real = await signMessage(peers[2].client.identity, epoch.epochId, unsigned)
     const forged: SignedMessage = { ...real, author: peers[0].client.identity.publicKey }
-    await cleoPubsub.publish(epoch.topic, sealFrame(epoch, plainPayload(forged)))
+    await cleoPubsub.publish(epoch.topic, encodeGossipFrame(0, sealFrame(epoch, plainPayload(forged))))
 
     // Someone signs correctly, but for another room's epoch.
     const stranger = createIdentity()
     const otherRoom = await signMessage(stranger, new Uint8Array(32), { ...unsigned, timestamp: Date.now() + 1 })
-    await cleoPubsub.publish(epoch.topic, sealFrame(epoch, plainPayload(otherRoom)))
+    await cleoPubsub.publish(epoch.topic, encodeGossipFrame(0, sealFrame(epoch, plainPayload(otherRoom))))
 
     // A valid frame with one byte flipped in the ciphertext.
     const valid = sealFrame(epoch, plainPayload(await signMessage(peers[2].client.identity, epoch.epochId, { ...unsigned, timestamp: Date.now() + 2 })))
     valid[valid.length - 20] ^= 1
-    await cleoPubsub.publish(epoch.topic, valid)
+    await cleoPubsub.publish(epoch.topic, encodeGossipFrame(0, valid))
 
     // Garbage under an epoch tag nobody holds.
-    await cleoPubsub.publish(epoch.topic, concatBytes(Uint8Array.of(1), crypto.getRandomValues(new Uint8Array(300))))
+    await cleoPubsub.publish(epoch.topic, encodeGossipFrame(0, concatBytes(Uint8Array.of(1), crypto.getRandomValues(new Uint8Array(300)))))
 
     // Everyone opens and rejects all of them; Ada too the one that claims to be hers (another
     // device of hers could send it, so she checks it rather than assume it is an echo).

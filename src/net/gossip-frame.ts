@@ -1,0 +1,53 @@
+/**
+ * What a room's gossipsub message carries: the room's frame behind a one-byte header, the number
+ * of members its author handed it to itself.
+ *
+ * ```
+ * message = reach(1) | frame
+ * ```
+ *
+ * Gossipsub passes every message it accepts on to a few members (its mesh), for those the author
+ * could not reach. In a room where everyone is connected to everyone (up to ten members, see
+ * room-neighbours.ts) the author reaches all of them itself (flood publishing), and every copy
+ * passed on is a duplicate: in a 10-member room, two to three times the sends and receipts of the
+ * message itself. With the author's count a member can tell: it passes a frame on only when the
+ * author reached fewer members than it knows the room to have.
+ *
+ * The header is outside the frame's encryption and signature. A member who changes it changes
+ * only how far the copy it passes on spreads, which it could change anyway by not passing it on.
+ * Message ids are taken over the frame alone, so a copy with another header is a duplicate.
+ */
+import { concatBytes } from '../bytes.js'
+
+export const GOSSIP_HEADER_BYTES = 1
+/** Larger counts are sent as this; rooms that large are never fully connected anyway. */
+const MAX_REACH = 255
+
+export interface GossipFrame {
+  /** How many members the author handed the frame to. */
+  readonly reach: number
+  readonly frame: Uint8Array
+}
+
+export function encodeGossipFrame (reach: number, frame: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(Math.min(MAX_REACH, Math.max(0, Math.floor(reach)))), frame)
+}
+
+/** The header and the frame; undefined for a message too short to have both. */
+export function decodeGossipFrame (data: Uint8Array): GossipFrame | undefined {
+  if (data.length <= GOSSIP_HEADER_BYTES) return undefined
+  return { reach: data[0], frame: data.subarray(GOSSIP_HEADER_BYTES) }
+}
+
+/** The part of a message its id is taken over: the frame, not the header. */
+export function gossipFrameIdBytes (data: Uint8Array): Uint8Array {
+  return data.subarray(Math.min(GOSSIP_HEADER_BYTES, data.length))
+}
+
+/**
+ * Whether a member passes a frame on: unless its author reached at least as many members as
+ * this member knows of (the author among them, this member not), someone may not have it yet.
+ */
+export function shouldPassOn (reach: number, otherMembersKnown: number): boolean {
+  return reach < otherMembersKnown
+}
