@@ -10,7 +10,7 @@ import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
-import type { AbortOptions, PrivateKey, Startable } from '@libp2p/interface'
+import type { AbortOptions, Connection, PrivateKey, Startable } from '@libp2p/interface'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -30,6 +30,8 @@ export interface MeshNodeInit {
   privateKey?: PrivateKey
   /** How often to check that every relay still holds our reservation, ms. */
   reservationCheckIntervalMs?: number
+  /** How often to check that every relay connection still answers, ms. */
+  relayPingIntervalMs?: number
   /** How long gossipsub remembers message ids it has seen, ms (its default: 2 minutes). */
   seenTtlMs?: number
   /**
@@ -44,14 +46,18 @@ const RESERVATION_CHECK_INTERVAL_MS = 3_000
 /** How long the start waits for a connection to some relay, ms. */
 const RELAY_DIAL_TIMEOUT_MS = 10_000
 /**
- * How often libp2p pings every connection to find dead ones, ms (its default: 10 s). It pings all
- * of a member's connections at once, and on WebRTC each ping opens a new data channel: in a
- * 10-member bench room the pings were half of the members' CPU while idle, and their bursts
- * delayed messages by up to a few hundred milliseconds. WebRTC connections have their own liveness
- * checks (ICE consent), and presence tells who is online, so the pings mainly find a silently
- * dead relay connection; half a minute keeps that short.
+ * How often each relay connection is checked for life, ms. A relay that vanishes without closing
+ * its connections (power cut, network gone) leaves them open on our side, and our reservation with
+ * them: nobody could reach us through it. Connections to members are not checked: WebRTC's own
+ * keep-alives close a frozen member's connection (in 13 s, measured on loopback), while libp2p's
+ * connection monitor, which pings every connection at once, opened a data channel on each one:
+ * every 30 s, a burst that delayed messages in a 10-member bench room by up to 250 ms.
  */
-const CONNECTION_PING_INTERVAL_MS = 30_000
+const RELAY_PING_INTERVAL_MS = 30_000
+/** How long a relay has to answer a check before its connection is closed, ms. */
+const RELAY_PING_TIMEOUT_MS = 10_000
+/** Any protocol proves the relay alive: an answer that it is unsupported takes the same round trips. */
+const RELAY_PING_PROTOCOL = '/ipfs/ping/1.0.0'
 
 /**
  * Creates and starts a member's node, and resolves once it is connected to a relay (any one of
@@ -77,9 +83,11 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
     streamMuxers: [yamux()],
     // Browsers refuse private and loopback addresses by default; a LAN messenger needs them.
     connectionGater: { denyDialMultiaddr: async () => false },
-    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
+    // Relay connections are checked by the reservation keeper below; see RELAY_PING_INTERVAL_MS.
+    connectionMonitor: { enabled: false },
     services: {
-      relayReservations: keepRelayReservations(init.relays, init.reservationCheckIntervalMs ?? RESERVATION_CHECK_INTERVAL_MS),
+      relayReservations: keepRelayReservations(init.relays, init.reservationCheckIntervalMs ?? RESERVATION_CHECK_INTERVAL_MS,
+        init.relayPingIntervalMs ?? RELAY_PING_INTERVAL_MS),
       // Not over relayed connections: between members they only carry the WebRTC signalling,
       // and identifying each other there competed with it (a dial took 460 ms, 380 without).
       identify: identify({ runOnLimitedConnection: false }),
@@ -118,7 +126,24 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
 /** The parts of libp2p's internal components the reservation keeper uses. */
 interface KeeperComponents {
   transportManager: { getAddrs(): Multiaddr[], listen(addrs: Multiaddr[]): Promise<void> }
-  connectionManager: { openConnection(addr: Multiaddr, options?: AbortOptions): Promise<unknown> }
+  connectionManager: { openConnection(addr: Multiaddr, options?: AbortOptions): Promise<unknown>, getConnections(): Connection[] }
+}
+
+/** The peer id a relay multiaddr ends in. */
+function relayPeerId (relay: string): string | undefined {
+  return multiaddr(relay).getComponents().findLast(c => c.name === 'p2p')?.value
+}
+
+/** Whether the other end of a connection answers a new stream in time. */
+async function answers (connection: Connection): Promise<boolean> {
+  const signal = AbortSignal.timeout(RELAY_PING_TIMEOUT_MS)
+  try {
+    const stream = await connection.newStream(RELAY_PING_PROTOCOL, { signal })
+    await stream.close({ signal }).catch(() => {})
+    return true
+  } catch (err) {
+    return (err as Error).name === 'UnsupportedProtocolError'
+  }
 }
 
 /**
@@ -127,16 +152,17 @@ interface KeeperComponents {
  * once and never again after the relay restarts, refuses or the connection drops (js-libp2p issue
  * 3601), which would leave the member unreachable through that relay. When our circuit address
  * through a relay is gone and the relay answers again, this listens through it anew. It dials
- * first so that a relay that is still down costs no listener.
+ * first so that a relay that is still down costs no listener. It also closes a relay connection
+ * that no longer answers, which takes the reservation with it (see RELAY_PING_INTERVAL_MS).
  */
-function keepRelayReservations (relays: string[], intervalMs: number): (components: KeeperComponents) => Startable {
+function keepRelayReservations (relays: string[], intervalMs: number, pingIntervalMs: number): (components: KeeperComponents) => Startable {
   return components => {
     let timer: ReturnType<typeof setInterval> | undefined
     // A relay being listened through is not checked again until that listen ends: twice would
     // make two reservations.
     const listening = new Set<string>()
     const keep = async (relay: string): Promise<void> => {
-      const peer = multiaddr(relay).getComponents().findLast(c => c.name === 'p2p')?.value
+      const peer = relayPeerId(relay)
       const marker = `/p2p/${peer}/p2p-circuit`
       if (peer === undefined || listening.has(relay) || components.transportManager.getAddrs().some(a => a.toString().includes(marker))) return
       listening.add(relay)
@@ -150,14 +176,24 @@ function keepRelayReservations (relays: string[], intervalMs: number): (componen
       }
     }
     const check = (): void => { for (const relay of relays) void keep(relay) }
+    const relayPeers = new Set(relays.map(relayPeerId))
+    const checkAlive = (): void => {
+      for (const connection of components.connectionManager.getConnections()) {
+        if (!relayPeers.has(connection.remotePeer.toString())) continue
+        void answers(connection).then(alive => { if (!alive) connection.abort(new Error('The relay stopped answering')) })
+      }
+    }
+    let pingTimer: ReturnType<typeof setInterval> | undefined
     return {
       start: () => {},
       afterStart: () => {
         check()
         timer = setInterval(check, intervalMs)
+        pingTimer = setInterval(checkAlive, pingIntervalMs)
       },
       stop: () => {
         clearInterval(timer)
+        clearInterval(pingTimer)
       }
     }
   }

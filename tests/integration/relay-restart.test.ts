@@ -2,6 +2,7 @@
  * A relay restart on the same data dir and ports: the relay keeps its identity, and members get
  * their reservations back (libp2p alone would leave them stranded, js-libp2p issue 3601).
  */
+import { execSync } from 'node:child_process'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
@@ -43,4 +44,36 @@ describe('a relay restarted on the same data dir and ports', () => {
     const connection = await nodes[1].dial(multiaddr(circuitVia(nodes[0], relay.peerId)!), { signal: AbortSignal.timeout(15_000) })
     expect(connection.remotePeer.equals(nodes[0].peerId)).toBe(true)
   }, 40_000)
+})
+
+describe('a relay that stops answering without closing its connections', () => {
+  let relay: RelayProcess
+  let node: MeshNode
+  /** The relay's own process and those it runs under: all of them freeze, as a host would. */
+  const signalRelay = (signal: NodeJS.Signals): void => {
+    const pids = [relay.process.pid!, ...execSync(`pgrep -P ${relay.process.pid} || true`).toString().split(/\s+/).filter(Boolean).map(Number)]
+    for (const pid of pids) process.kill(pid, signal)
+  }
+
+  beforeAll(async () => {
+    relay = await startRelayProcess()
+    node = await createMeshNode({ relays: relay.multiaddrs, reservationCheckIntervalMs: 500, relayPingIntervalMs: 1_000 })
+    await waitFor(() => circuitVia(node, relay.peerId) !== undefined, 20_000)
+  }, 60_000)
+
+  afterAll(async () => {
+    try { signalRelay('SIGCONT') } catch {}
+    await node?.stop()
+    await relay?.stop()
+  })
+
+  it('is let go of, and its reservation is made again once it answers', async () => {
+    signalRelay('SIGSTOP')
+    const toRelay = (): number => node.getConnections().filter(c => c.remotePeer.toString() === relay.peerId).length
+    // a check every second, each given 10 s to be answered
+    await waitFor(() => toRelay() === 0 && circuitVia(node, relay.peerId) === undefined, 20_000,
+      () => `${toRelay()} connections to the frozen relay`)
+    signalRelay('SIGCONT')
+    await waitFor(() => circuitVia(node, relay.peerId) !== undefined, 20_000, () => 'a reservation at the relay again')
+  }, 60_000)
 })
