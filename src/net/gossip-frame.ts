@@ -13,9 +13,11 @@
  * message itself. With the author's count a member can tell: it passes a frame on only when the
  * author reached fewer members than it knows the room to have.
  *
- * The header is outside the frame's encryption and signature. A member who changes it changes
- * only how far the copy it passes on spreads, which it could change anyway by not passing it on.
- * Message ids are taken over the frame alone, so a copy with another header is a duplicate.
+ * The header is outside the frame's encryption and signature. Message ids are taken over the
+ * frame alone, so a copy with another header is a duplicate, and the first copy to arrive decides.
+ * A member who changes the header can make a frame travel further than needed, or, if its copy
+ * arrives first, keep the members it sends to from passing the frame on. Those the frame then
+ * misses get it by history sync, as when a member withholds what it should pass on.
  */
 import { concatBytes } from '../bytes.js'
 
