@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { utf8 } from '../../src/bytes.js'
 import { createMeshNode } from '../../src/net/libp2p-node.js'
+import type { MeshNode } from '../../src/net/libp2p-node.js'
 import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
@@ -17,6 +18,7 @@ const RENDEZVOUS = new Uint8Array(32).fill(7)
 
 interface Member {
   readonly name: string
+  readonly node: MeshNode
   /** Recipients of the frame sent when the first peer was counted. */
   readonly sentTo: number[]
   readonly frames: string[]
@@ -29,6 +31,7 @@ async function startMember (relays: string[], name: string): Promise<Member> {
   const transport = new Libp2pTransport(node, relays, { discoveryIntervalMs: 1_000 })
   const member: Member = {
     name,
+    node,
     sentTo: [],
     frames: [],
     async stop () {
@@ -81,4 +84,27 @@ describe('the libp2p transport counts a member once a frame can reach it', () =>
     expect(first.sentTo[0], "recipients of the first member's first frame").toBeGreaterThanOrEqual(1)
     expect(members[0].frames).toContain('hello from first')
   }, 90_000)
+})
+
+describe('the libp2p transport and a member on an earlier version of the app', () => {
+  let relay: RelayProcess
+  const members: Member[] = []
+
+  beforeAll(async () => {
+    relay = await startRelayProcess()
+    for (const name of ['new', 'earlier']) members.push(await startMember(relay.multiaddrs, name))
+    await waitFor(() => members.every(m => m.sentTo.length === 1), 20_000, () => 'members counting each other')
+  }, 40_000)
+
+  afterAll(async () => {
+    await Promise.all(members.map(async m => { await m.stop() }))
+    await relay?.stop()
+  })
+
+  it('takes a bare frame, without the header that says how far it went', async () => {
+    // what an earlier version publishes: the frame alone, which begins with its version byte, 1
+    await members[1].node.services.pubsub.publish(TOPIC, utf8('\u0001 from an earlier version'))
+    await waitFor(() => members[0].frames.includes('\u0001 from an earlier version'), 10_000,
+      () => `the member has ${JSON.stringify(members[0].frames)}`)
+  })
 })

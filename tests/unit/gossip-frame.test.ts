@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeGossipFrame, encodeGossipFrame, gossipFrameIdBytes, shouldPassOn } from '../../src/net/gossip-frame.js'
+import { FRAME_VERSION } from '../../src/protocol/constants.js'
 
 describe('a gossip frame', () => {
   const frame = Uint8Array.of(1, 2, 3, 4)
@@ -10,18 +11,26 @@ describe('a gossip frame', () => {
     expect(decoded?.frame).toEqual(frame)
   })
 
-  it('sends counts past one byte as the largest it holds', () => {
-    expect(decodeGossipFrame(encodeGossipFrame(1_000, frame))?.reach).toBe(255)
+  it('sends counts past seven bits as the largest it holds', () => {
+    expect(decodeGossipFrame(encodeGossipFrame(1_000, frame))?.reach).toBe(127)
     expect(decodeGossipFrame(encodeGossipFrame(-1, frame))?.reach).toBe(0)
+  })
+
+  it('reads a bare frame, as an earlier version of the app sends it, as one that went nowhere yet', () => {
+    expect(FRAME_VERSION & 0x80).toBe(0) // a frame's first byte, its version, has the top bit clear
+    const bare = Uint8Array.of(FRAME_VERSION, 9, 9, 9)
+    expect(decodeGossipFrame(bare)).toEqual({ reach: 0, frame: bare })
+    expect(gossipFrameIdBytes(bare)).toEqual(bare)
   })
 
   it('is undefined for a message with no frame behind the header', () => {
     expect(decodeGossipFrame(new Uint8Array(0))).toBeUndefined()
-    expect(decodeGossipFrame(Uint8Array.of(3))).toBeUndefined()
+    expect(decodeGossipFrame(Uint8Array.of(0x83))).toBeUndefined()
   })
 
-  it('has the same id whatever its header says', () => {
-    expect(gossipFrameIdBytes(encodeGossipFrame(2, frame))).toEqual(gossipFrameIdBytes(encodeGossipFrame(200, frame)))
+  it('has the id of its frame whatever its header says', () => {
+    expect(gossipFrameIdBytes(encodeGossipFrame(2, frame))).toEqual(frame)
+    expect(gossipFrameIdBytes(encodeGossipFrame(100, frame))).toEqual(frame)
     expect(gossipFrameIdBytes(new Uint8Array(0))).toEqual(new Uint8Array(0))
   })
 
@@ -32,6 +41,6 @@ describe('a gossip frame', () => {
     expect(shouldPassOn(8, 9)).toBe(true)
     // a large room: the author reached its neighbours only
     expect(shouldPassOn(9, 49)).toBe(true)
-    expect(shouldPassOn(255, 300)).toBe(true)
+    expect(shouldPassOn(127, 300)).toBe(true)
   })
 })
