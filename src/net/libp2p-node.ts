@@ -45,6 +45,8 @@ export interface MeshNodeInit {
 const RESERVATION_CHECK_INTERVAL_MS = 3_000
 /** How long the start waits for a connection to some relay, ms. */
 const RELAY_DIAL_TIMEOUT_MS = 10_000
+/** Messages from this size up are announced to the mesh as received (gossipsub's IDONTWANT). */
+const IDONTWANT_MIN_BYTES = 16 * 1024
 /**
  * How often each relay connection is checked for life, ms. A relay that vanishes without closing
  * its connections (power cut, network gone) leaves them open on our side, and our reservation with
@@ -108,6 +110,12 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
         Dhi: 5,
         Dout: 1,
         maxInboundDataLength: MAX_FRAME_BYTES + GOSSIP_HEADER_BYTES,
+        // gossipsub tells its mesh "don't send me this" for every message of 512 bytes or more
+        // (its default), before checking it: a send to each mesh peer, to save receiving a copy
+        // that, in a fully connected room, nobody sends any more. Only large frames are worth
+        // it. Measured in a 10-member room with 650-byte messages: p50 7.3 -> 4.6 ms, CPU per
+        // message 15 -> 12 ms.
+        idontwantMinDataSize: IDONTWANT_MIN_BYTES,
         ...(init.seenTtlMs !== undefined ? { seenTTL: init.seenTtlMs } : {})
       })
     }

@@ -110,20 +110,31 @@ export async function dialOverWebRTC (from: MeshNode, to: MeshNode): Promise<Con
 }
 
 /**
- * Counts the messages on `topic` that a node passes on to others after accepting them: gossipsub's
- * forwarding, as opposed to publishing its own. Watches gossipsub's own method for it.
+ * Counts, on `topic`, the messages a node passes on to others after accepting them (gossipsub's
+ * forwarding, as opposed to publishing its own), and the "don't send me this" notices it sends
+ * its mesh on receiving one (gossipsub's IDONTWANT). Watches gossipsub's own methods for them.
  */
-export function countPassedOn (node: MeshNode, topic: string): { readonly count: number, stop(): void } {
-  type Forward = (msgId: string, message: { topic: string }, ...rest: unknown[]) => void
-  const pubsub = node.services.pubsub as unknown as { forwardMessage: Forward }
-  const original = pubsub.forwardMessage
-  let count = 0
+export function watchGossip (node: MeshNode, topic: string): { readonly passedOn: number, readonly dontWants: number, stop(): void } {
+  type Forward = (msgId: unknown, message: { topic: string }, ...rest: unknown[]) => void
+  type DontWant = (msgId: unknown, topic: string, ...rest: unknown[]) => void
+  const pubsub = node.services.pubsub as unknown as { forwardMessage: Forward, sendIDontWants: DontWant }
+  const { forwardMessage, sendIDontWants } = pubsub
+  let passedOn = 0
+  let dontWants = 0
   pubsub.forwardMessage = function (this: unknown, msgId, message, ...rest) {
-    if (message.topic === topic) count++
-    original.call(this, msgId, message, ...rest)
+    if (message.topic === topic) passedOn++
+    forwardMessage.call(this, msgId, message, ...rest)
+  }
+  pubsub.sendIDontWants = function (this: unknown, msgId, messageTopic, ...rest) {
+    if (messageTopic === topic) dontWants++
+    sendIDontWants.call(this, msgId, messageTopic, ...rest)
   }
   return {
-    get count () { return count },
-    stop () { pubsub.forwardMessage = original }
+    get passedOn () { return passedOn },
+    get dontWants () { return dontWants },
+    stop () {
+      pubsub.forwardMessage = forwardMessage
+      pubsub.sendIDontWants = sendIDontWants
+    }
   }
 }
