@@ -79,6 +79,31 @@ describe('a conversation between two people', () => {
     await pb.screenshot({ path: `${SHOTS}/conversation-phone.png` })
   })
 
+  it('moves between messages with the arrow keys, and reaches a message\'s actions with Tab', async () => {
+    const log = pa.getByRole('log', { name: 'Messages' })
+    const keys = await log.locator('article.message').evaluateAll(els => els.map(e => e.getAttribute('data-key')))
+    expect(keys.length).toBeGreaterThanOrEqual(3)
+    const focused = async (): Promise<string | null | undefined> => await pa.evaluate(() => document.activeElement?.getAttribute('data-key'))
+    await log.focus()
+    await pa.keyboard.press('ArrowUp') // from the list itself: the newest message
+    expect(await focused()).toBe(keys.at(-1))
+    await pa.keyboard.press('ArrowUp')
+    expect(await focused()).toBe(keys.at(-2))
+    await pa.screenshot({ path: `${SHOTS}/conversation-keyboard.png` })
+    await pa.keyboard.press('Home')
+    expect(await focused()).toBe(keys[0])
+    await pa.keyboard.press('ArrowUp') // stays on the first
+    expect(await focused()).toBe(keys[0])
+    await pa.keyboard.press('ArrowDown')
+    expect(await focused()).toBe(keys[1])
+    await pa.keyboard.press('End')
+    expect(await focused()).toBe(keys.at(-1))
+    await pa.keyboard.press('Home') // "hi Ann" (the newest is deleted and has no actions)
+    await pa.keyboard.press('Tab')
+    expect(await pa.evaluate(() => document.activeElement?.closest('article')?.getAttribute('data-key'))).toBe(keys[0])
+    expect(await pa.evaluate(() => document.activeElement?.closest('[role=toolbar]')?.getAttribute('aria-label'))).toBe('Message actions')
+  })
+
   it('shows the other going offline when they close the app', async () => {
     const people = pa.getByRole('list', { name: 'People in this room' })
     await people.locator('li', { hasText: 'Bob' }).getByText('online').waitFor()

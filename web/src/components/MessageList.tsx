@@ -84,6 +84,7 @@ export function MessageList () {
   return (
     <div class='messages' ref={list} role='log' aria-label='Messages' aria-live='polite'
       tabIndex={0}
+      onKeyDown={e => { moveBetweenMessages(e, list.current) }}
       onScroll={e => {
         const el = e.currentTarget
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40
@@ -131,6 +132,35 @@ export function MessageList () {
       <UnsentMessages />
     </div>
   )
+}
+
+/**
+ * Keyboard reading of the conversation: with the list or a message focused, Up and Down move to
+ * the previous and next message (Up from the list itself to the newest), Home and End to the
+ * first and last loaded. Tab from a message reaches its actions. Keys typed in a message's own
+ * controls (an edit box, its buttons) are theirs.
+ */
+function moveBetweenMessages (e: KeyboardEvent, list: HTMLElement | null): void {
+  if (list === null || !['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return
+  const target = e.target as HTMLElement
+  if (target !== list && !target.matches('article.message')) return
+  const all = [...list.querySelectorAll<HTMLElement>('article.message')]
+  if (all.length === 0) return
+  const at = all.indexOf(target)
+  const next = e.key === 'Home'
+    ? all[0]
+    : e.key === 'End'
+      ? all[all.length - 1]
+      : at === -1
+        ? (e.key === 'ArrowUp' ? all[all.length - 1] : undefined)
+        : all[Math.min(all.length - 1, Math.max(0, at + (e.key === 'ArrowUp' ? -1 : 1)))]
+  if (next === undefined) return // Down on the list itself scrolls it, as before
+  e.preventDefault()
+  // Only the list scrolls (scrollIntoView would move the whole page on a phone).
+  next.focus({ preventScroll: true })
+  const top = next.getBoundingClientRect().top - list.getBoundingClientRect().top
+  if (top < 0) list.scrollTop += top
+  else if (top + next.offsetHeight > list.clientHeight) list.scrollTop += top + next.offsetHeight - list.clientHeight
 }
 
 /** Delivery of one of our messages: waiting, sent, and on the latest one who has seen it. */
