@@ -141,26 +141,32 @@ export function MessageList () {
  * controls (an edit box, its buttons) are theirs.
  */
 function moveBetweenMessages (e: KeyboardEvent, list: HTMLElement | null): void {
-  if (list === null || !['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return
   const target = e.target as HTMLElement
-  if (target !== list && !target.matches('article.message')) return
+  if (list === null || (target !== list && !target.matches('article.message'))) return
   const all = [...list.querySelectorAll<HTMLElement>('article.message')]
-  if (all.length === 0) return
-  const at = all.indexOf(target)
-  const next = e.key === 'Home'
-    ? all[0]
-    : e.key === 'End'
-      ? all[all.length - 1]
-      : at === -1
-        ? (e.key === 'ArrowUp' ? all[all.length - 1] : undefined)
-        : all[Math.min(all.length - 1, Math.max(0, at + (e.key === 'ArrowUp' ? -1 : 1)))]
-  if (next === undefined) return // Down on the list itself scrolls it, as before
+  const index = all.length === 0 ? undefined : indexToFocus(e.key, all.indexOf(target), all.length)
+  if (index === undefined) return
+  const next = all[index]
   e.preventDefault()
   // Only the list scrolls (scrollIntoView would move the whole page on a phone).
   next.focus({ preventScroll: true })
   const top = next.getBoundingClientRect().top - list.getBoundingClientRect().top
   if (top < 0) list.scrollTop += top
   else if (top + next.offsetHeight > list.clientHeight) list.scrollTop += top + next.offsetHeight - list.clientHeight
+}
+
+/**
+ * Which of `count` messages a key moves to from the one at `at` (-1: the list itself); undefined
+ * where the key keeps its usual meaning (Down on the list itself scrolls it).
+ */
+function indexToFocus (key: string, at: number, count: number): number | undefined {
+  switch (key) {
+    case 'Home': return 0
+    case 'End': return count - 1
+    case 'ArrowUp': return at === -1 ? count - 1 : Math.max(0, at - 1)
+    case 'ArrowDown': return at === -1 ? undefined : Math.min(count - 1, at + 1)
+    default: return undefined
+  }
 }
 
 /** Delivery of one of our messages: waiting, sent, and on the latest one who has seen it. */
