@@ -1,6 +1,6 @@
 import { render } from 'preact'
 import type { VNode } from 'preact'
-import { App } from './components/App.js'
+import { App, Home } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
 import { activeRoom, boot, openRoom } from './state.js'
@@ -13,8 +13,9 @@ import './styles.css'
 const root = document.getElementById('app')!
 
 // A new visitor's first screen (create or join a room) is loaded on demand; fetch it now, beside
-// the boot, instead of after it. A link to a room shows the room instead.
-if (route.value.name !== 'room') void import('./components/Home.js')
+// the boot, so that it is there for the first render. A link to a room shows the room instead.
+// (If the fetch fails, the screen says so when it is shown, and tries again.)
+if (route.value.name !== 'room') Home.preload().catch(() => {})
 
 /** Renders into the page; the static "Loading…" placeholder goes first, or it stays below the app. */
 function show (node: VNode): void {

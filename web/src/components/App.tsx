@@ -7,7 +7,8 @@ import { RoomView } from './RoomView.js'
 import { StorageFaultNotice } from './StorageStatus.js'
 import { otherDeviceSeen } from '../identity-actions.js'
 
-const Home = lazy(async () => (await import('./Home.js')).Home)
+/** The start screen (create or join a room); main.tsx fetches it beside the boot for new visitors. */
+export const Home = lazy(async () => (await import('./Home.js')).Home)
 const Profile = lazy(async () => (await import('./Profile.js')).Profile)
 const Contacts = lazy(async () => (await import('./Contacts.js')).Contacts)
 
