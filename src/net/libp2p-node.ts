@@ -8,6 +8,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import type { GossipSub } from '@libp2p/gossipsub'
+import { privateKeyFromRaw } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
 import type { AbortOptions, Connection, PrivateKey, Startable } from '@libp2p/interface'
@@ -18,6 +19,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p } from 'libp2p'
 import type { Libp2p } from 'libp2p'
+import { concatBytes } from '../bytes.js'
+import { ed25519KeyPair } from '../crypto/ed25519.js'
 import { MAX_FRAME_BYTES } from '../protocol/constants.js'
 import { GOSSIP_HEADER_BYTES, gossipFrameIdBytes } from './gossip-frame.js'
 
@@ -71,7 +74,7 @@ const RELAY_PING_PROTOCOL = '/ipfs/ping/1.0.0'
  */
 export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
   const node = await createLibp2p({
-    privateKey: init.privateKey,
+    privateKey: init.privateKey ?? await newNodeKey(),
     // The relay addresses are listened on by the reservation keeper below.
     addresses: { listen: ['/webrtc'] },
     transports: [
@@ -205,4 +208,16 @@ function keepRelayReservations (relays: string[], intervalMs: number, pingInterv
       }
     }
   }
+}
+
+/**
+ * A fresh libp2p key, made natively where the platform can (see ed25519.ts). libp2p's own
+ * generator uses the pure-JavaScript curve in the browser, whose first public key builds its
+ * point tables: about 90 ms of the page's main thread on a slow machine, on the way to joining.
+ * libp2p signs and verifies with WebCrypto there, so nothing else needs those tables.
+ */
+export async function newNodeKey (): Promise<PrivateKey> {
+  const { secretKey, publicKey } = await ed25519KeyPair()
+  // libp2p's raw form of an Ed25519 private key: the seed, then its public key.
+  return privateKeyFromRaw(concatBytes(secretKey, publicKey))
 }
