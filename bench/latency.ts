@@ -2,9 +2,14 @@
  * 1. Delivery latency and completeness in one room, mesh and baseline side by side: messages
  * one at a time, round robin over the members, timed from send() on the author to the 'message'
  * event on every other member.
+ *
+ * Both rooms of a size run at once, and the messages go in blocks, taking turns: a block in the
+ * mesh room, then one in the baseline room, and so on. This machine's cores are shared, and their
+ * speed drifts within a minute; taking turns gives both rooms the same drift, so that their ratio
+ * measures the rooms rather than the moment each happened to run.
  */
-import { startBenchRoom } from './lib/room-harness.js'
-import type { BenchRoom, Mode, PhaseResult } from './lib/room-harness.js'
+import { phaseResult, startBenchRoom } from './lib/room-harness.js'
+import type { BenchRoom, Mode, PhaseResult, PhaseSamples } from './lib/room-harness.js'
 
 export interface LatencyRow {
   size: number
@@ -24,9 +29,13 @@ export interface LatencyInit {
   /** Give up on a size (and larger ones) once the suite has used this much time. */
   deadline: number
   log: (line: string) => void
-  /** Runs on each room after its latency run, before it stops (the throughput climb). */
+  /** Runs on each room after the latency runs, before it stops (the throughput climb). */
   onRoom?: (room: BenchRoom) => Promise<void>
 }
+
+const MODES: Mode[] = ['mesh', 'baseline']
+/** How many turns each room takes; the messages are shared out between them. */
+const BLOCKS = 6
 
 export function perWorkerFor (size: number): number {
   return size <= 2 ? 1 : size <= 10 ? 5 : 10
@@ -35,30 +44,66 @@ export function perWorkerFor (size: number): number {
 export async function measureLatency (init: LatencyInit): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = []
   for (const size of init.sizes) {
-    for (const mode of ['mesh', 'baseline'] as Mode[]) {
-      if (Date.now() > init.deadline) {
-        rows.push({ size, mode, setupMs: 0, minPeersAtStart: 0, error: 'skipped: out of time for this profile' })
-        continue
+    if (Date.now() > init.deadline) {
+      for (const mode of MODES) rows.push({ size, mode, setupMs: 0, minPeersAtStart: 0, error: 'skipped: out of time for this profile' })
+      continue
+    }
+    const rooms = new Map<Mode, BenchRoom>()
+    try {
+      for (const mode of MODES) {
+        init.log(`latency: ${mode}, ${size} members: setting up…`)
+        try {
+          rooms.set(mode, await startBenchRoom({
+            mode, size, perWorker: perWorkerFor(size), relays: init.relays, baselineUrl: init.baselineUrl,
+            readyTimeoutMs: 30_000 + size * 2_000
+          }))
+        } catch (err) {
+          rows.push(failed(size, mode, err, init.log))
+        }
       }
-      init.log(`latency: ${mode}, ${size} members…`)
-      let room
-      try {
-        room = await startBenchRoom({
-          mode, size, perWorker: perWorkerFor(size), relays: init.relays, baselineUrl: init.baselineUrl,
-          readyTimeoutMs: 30_000 + size * 2_000
-        })
-        await room.sequential(`warm-${size}`, Math.min(size, 10), init.gapMs, 5_000)
-        const result = await room.sequential(`lat-${size}`, init.messages, init.gapMs, 10_000)
-        rows.push({ size, mode, setupMs: room.setupMs, minPeersAtStart: room.minPeersAtStart, result })
-        init.log(`  p50 ${result.p50} ms, p99 ${result.p99} ms, delivered ${(result.deliveredShare * 100).toFixed(2)}%`)
+      rows.push(...await takeTurns(rooms, size, init))
+      for (const room of rooms.values()) {
         await init.onRoom?.(room)
-      } catch (err) {
-        rows.push({ size, mode, setupMs: 0, minPeersAtStart: 0, error: (err as Error).message.split('\n')[0] })
-        init.log(`  failed: ${(err as Error).message.split('\n')[0]}`)
-      } finally {
-        await room?.stop()
+        await room.stop()
+        rooms.delete(room.mode)
       }
+    } finally {
+      await Promise.all([...rooms.values()].map(async room => { await room.stop() }))
     }
   }
   return rows
+}
+
+/** Warms the rooms up, then sends `init.messages` into each, in blocks that take turns. */
+async function takeTurns (rooms: Map<Mode, BenchRoom>, size: number, init: LatencyInit): Promise<LatencyRow[]> {
+  const samples = new Map<Mode, PhaseSamples[]>([...rooms.keys()].map(mode => [mode, []]))
+  const errors = new Map<Mode, unknown>()
+  const turn = async (room: BenchRoom, run: () => Promise<void>): Promise<void> => {
+    if (errors.has(room.mode)) return
+    await run().catch(err => { errors.set(room.mode, err) })
+  }
+  for (const room of rooms.values()) {
+    await turn(room, async () => { await room.sequential(`warm-${size}`, Math.min(size, 10), init.gapMs, 5_000) })
+  }
+  init.log(`latency: ${size} members, ${init.messages} messages into each room, ${BLOCKS} turns each…`)
+  const perBlock = Math.ceil(init.messages / BLOCKS)
+  for (let block = 0; block < BLOCKS; block++) {
+    for (const room of rooms.values()) {
+      await turn(room, async () => {
+        samples.get(room.mode)!.push(await room.sequential(`lat-${size}-${block}`, perBlock, init.gapMs, 10_000))
+      })
+    }
+  }
+  return [...rooms.values()].map(room => {
+    if (errors.has(room.mode)) return failed(size, room.mode, errors.get(room.mode), init.log)
+    const result = phaseResult(samples.get(room.mode)!)
+    init.log(`  ${room.mode}: p50 ${result.p50} ms, p99 ${result.p99} ms, delivered ${(result.deliveredShare * 100).toFixed(2)}%`)
+    return { size, mode: room.mode, setupMs: room.setupMs, minPeersAtStart: room.minPeersAtStart, result }
+  })
+}
+
+function failed (size: number, mode: Mode, err: unknown, log: (line: string) => void): LatencyRow {
+  const error = (err as Error).message.split('\n')[0]
+  log(`  ${mode} failed: ${error}`)
+  return { size, mode, setupMs: 0, minPeersAtStart: 0, error }
 }

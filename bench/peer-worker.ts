@@ -74,7 +74,7 @@ async function startMesh (name: string, relays: string[], code: string, autoRepl
     async stop () {
       await client.close().catch(() => {})
       transport.stop()
-      await node.stop().catch(() => {})
+      await Promise.resolve(node.stop()).catch(() => {})
     }
   }
 }

@@ -54,5 +54,5 @@ serveWorker({
   }
 }, async () => {
   stopping = true
-  await Promise.all(nodes.map(async n => { await n.stop().catch(() => {}) }))
+  await Promise.all(nodes.map(async n => { await Promise.resolve(n.stop()).catch(() => {}) }))
 })

@@ -20,14 +20,35 @@ export interface PhaseResult extends LatencySummary {
   deliveredShare: number
 }
 
+/** What one phase measured: every (message, receiver) latency that arrived, ms. */
+export interface PhaseSamples {
+  sent: number
+  expected: number
+  latencies: number[]
+}
+
+/** The summary of one or more phases, taken together. */
+export function phaseResult (phases: PhaseSamples[]): PhaseResult {
+  const latencies = phases.flatMap(p => p.latencies)
+  const sent = phases.reduce((n, p) => n + p.sent, 0)
+  const expected = phases.reduce((n, p) => n + p.expected, 0)
+  return {
+    ...summarise(latencies),
+    sent,
+    expected,
+    delivered: latencies.length,
+    deliveredShare: expected === 0 ? 0 : latencies.length / expected
+  }
+}
+
 export interface BenchRoom {
   readonly mode: Mode
   readonly size: number
   /** Smallest number of connected room peers any member sees (mesh), when the room was declared ready. */
   readonly minPeersAtStart: number
   readonly setupMs: number
-  /** Messages one at a time, round robin over members, `gapMs` apart. */
-  sequential(phase: string, count: number, gapMs: number, drainMs: number): Promise<PhaseResult>
+  /** Messages one at a time, round robin over members (going on from the previous call), `gapMs` apart. */
+  sequential(phase: string, count: number, gapMs: number, drainMs: number): Promise<PhaseSamples>
   /** All members together at an aggregate rate. */
   atRate(phase: string, perSecond: number, durationMs: number, drainMs: number): Promise<PhaseResult>
   stop(): Promise<void>
@@ -89,21 +110,15 @@ export async function startBenchRoom (init: BenchRoomInit): Promise<BenchRoom> {
       await sleep(2_000)
     }
 
-    const gather = async (phase: string, sent: number, drainMs: number): Promise<PhaseResult> => {
+    let nextAuthor = 0
+    const gather = async (phase: string, sent: number, drainMs: number): Promise<PhaseSamples> => {
       const expected = sent * (init.size - 1)
       const total = async (): Promise<number> => (await Promise.all(workers.map(async w =>
         (await w.call<{ received: number }>('collect', { phase })).received))).reduce((a, b) => a + b, 0)
       await pollUntil(async () => await total() >= expected, drainMs, 200)
       const results = await Promise.all(workers.map(async w => await w.call<{ latencies: number[] }>('collect', { phase })))
       await Promise.all(workers.map(async w => await w.call('forget', { phase })))
-      const latencies = results.flatMap(r => r.latencies)
-      return {
-        ...summarise(latencies),
-        sent,
-        expected,
-        delivered: latencies.length,
-        deliveredShare: expected === 0 ? 0 : latencies.length / expected
-      }
+      return { sent, expected, latencies: results.flatMap(r => r.latencies) }
     }
 
     return {
@@ -113,7 +128,7 @@ export async function startBenchRoom (init: BenchRoomInit): Promise<BenchRoom> {
       setupMs: Date.now() - started,
       async sequential (phase, count, gapMs, drainMs) {
         for (let i = 0; i < count; i++) {
-          const { worker, index } = layout[i % layout.length]
+          const { worker, index } = layout[nextAuthor++ % layout.length]
           await worker.call('sendOne', { phase, index })
           await sleep(gapMs)
         }
@@ -124,7 +139,7 @@ export async function startBenchRoom (init: BenchRoomInit): Promise<BenchRoom> {
           const share = perSecond * (names[w].length / init.size)
           return (await worker.call<{ sent: number }>('rate', { phase, perSecond: share, durationMs }, durationMs + 30_000)).sent
         }))
-        return await gather(phase, sent.reduce((a, b) => a + b, 0), drainMs)
+        return phaseResult([await gather(phase, sent.reduce((a, b) => a + b, 0), drainMs)])
       },
       async stop () {
         await Promise.all(workers.map(async w => { await w.stop() }))
