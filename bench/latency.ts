@@ -63,7 +63,7 @@ export async function measureLatency (init: LatencyInit): Promise<LatencyRow[]> 
       }
       rows.push(...await takeTurns(rooms, size, init))
       for (const room of rooms.values()) {
-        await init.onRoom?.(room)
+        await init.onRoom?.(room).catch(err => { init.log(`  ${room.mode}, after the latency runs: ${(err as Error).message.split('\n')[0]}`) })
         await room.stop()
         rooms.delete(room.mode)
       }
