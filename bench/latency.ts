@@ -3,10 +3,12 @@
  * one at a time, round robin over the members, timed from send() on the author to the 'message'
  * event on every other member.
  *
- * Both rooms of a size run at once, and the messages go in blocks, taking turns: a block in the
- * mesh room, then one in the baseline room, and so on. This machine's cores are shared, and their
- * speed drifts within a minute; taking turns gives both rooms the same drift, so that their ratio
- * measures the rooms rather than the moment each happened to run.
+ * Up to 10 members, both rooms of a size run at once, and the messages go in blocks, taking
+ * turns: a block in the mesh room, then one in the baseline room, and so on. This machine's cores
+ * are shared, and their speed drifts within a minute; taking turns gives both rooms the same
+ * drift, so that their ratio measures the rooms rather than the moment each happened to run.
+ * A larger mesh room is a load on the machine even when idle (gossipsub's heartbeat, presence,
+ * for 30 or 50 members), so there each room runs alone, one after the other.
  */
 import { phaseResult, startBenchRoom } from './lib/room-harness.js'
 import type { BenchRoom, Mode, PhaseResult, PhaseSamples } from './lib/room-harness.js'
@@ -34,6 +36,8 @@ export interface LatencyInit {
 }
 
 const MODES: Mode[] = ['mesh', 'baseline']
+/** The largest rooms that run side by side. */
+const SIDE_BY_SIDE_MAX_SIZE = 10
 /** How many turns each room takes; the messages are shared out between them. */
 const BLOCKS = 6
 /**
@@ -54,28 +58,36 @@ export async function measureLatency (init: LatencyInit): Promise<LatencyRow[]> 
       for (const mode of MODES) rows.push({ size, mode, setupMs: 0, minPeersAtStart: 0, error: 'skipped: out of time for this profile' })
       continue
     }
-    const rooms = new Map<Mode, BenchRoom>()
-    try {
-      for (const mode of MODES) {
-        init.log(`latency: ${mode}, ${size} members: setting up…`)
-        try {
-          rooms.set(mode, await startBenchRoom({
-            mode, size, perWorker: perWorkerFor(size), relays: init.relays, baselineUrl: init.baselineUrl,
-            readyTimeoutMs: 30_000 + size * 2_000
-          }))
-        } catch (err) {
-          rows.push(failed(size, mode, err, init.log))
-        }
+    const groups = size <= SIDE_BY_SIDE_MAX_SIZE ? [MODES] : MODES.map(mode => [mode])
+    for (const modes of groups) rows.push(...await measureRooms(modes, size, init))
+  }
+  return rows
+}
+
+/** Sets up a room of `size` for each of `modes`, measures them taking turns, then stops them. */
+async function measureRooms (modes: Mode[], size: number, init: LatencyInit): Promise<LatencyRow[]> {
+  const rows: LatencyRow[] = []
+  const rooms = new Map<Mode, BenchRoom>()
+  try {
+    for (const mode of modes) {
+      init.log(`latency: ${mode}, ${size} members: setting up…`)
+      try {
+        rooms.set(mode, await startBenchRoom({
+          mode, size, perWorker: perWorkerFor(size), relays: init.relays, baselineUrl: init.baselineUrl,
+          readyTimeoutMs: 30_000 + size * 2_000
+        }))
+      } catch (err) {
+        rows.push(failed(size, mode, err, init.log))
       }
-      rows.push(...await takeTurns(rooms, size, init))
-      for (const room of rooms.values()) {
-        await init.onRoom?.(room).catch(err => { init.log(`  ${room.mode}, after the latency runs: ${(err as Error).message.split('\n')[0]}`) })
-        await room.stop()
-        rooms.delete(room.mode)
-      }
-    } finally {
-      await Promise.all([...rooms.values()].map(async room => { await room.stop() }))
     }
+    rows.push(...await takeTurns(rooms, size, init))
+    for (const room of rooms.values()) {
+      await init.onRoom?.(room).catch(err => { init.log(`  ${room.mode}, after the latency runs: ${(err as Error).message.split('\n')[0]}`) })
+      await room.stop()
+      rooms.delete(room.mode)
+    }
+  } finally {
+    await Promise.all([...rooms.values()].map(async room => { await room.stop() }))
   }
   return rows
 }
@@ -88,10 +100,11 @@ async function takeTurns (rooms: Map<Mode, BenchRoom>, size: number, init: Laten
     if (errors.has(room.mode)) return
     await run().catch(err => { errors.set(room.mode, err) })
   }
+  if (rooms.size === 0) return []
   for (const room of rooms.values()) {
     await turn(room, async () => { await room.sequential(`warm-${size}`, Math.min(size, 10), init.gapMs, DRAIN_MS) })
   }
-  init.log(`latency: ${size} members, ${init.messages} messages into each room, ${BLOCKS} turns each…`)
+  init.log(`latency: ${size} members, ${init.messages} messages into ${[...rooms.keys()].join(' and ')}, in ${BLOCKS} blocks…`)
   const perBlock = Math.ceil(init.messages / BLOCKS)
   for (let block = 0; block < BLOCKS; block++) {
     for (const room of rooms.values()) {
