@@ -23,6 +23,34 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8'
 }
 
+/**
+ * What the app's pages may load and run. The app's own files are its only scripts: a message
+ * that slipped past the view's escaping still could not run code, and nothing injected could
+ * read the keys or history. Directive by directive:
+ * - scripts, styles, workers, the manifest: the app's own files (no inline script, no eval;
+ *   styles set from script through the DOM are not inline styles in this sense);
+ * - images: also `blob:` (an attachment opened from memory) and `data:` (a file's thumbnail);
+ *   audio and video: also `blob:`;
+ * - connections: also any WebSocket (`ws:`/`wss:`): relays listen on their own ports and hosts.
+ *   WebRTC between peers is not under this policy;
+ * - no plugins, no `<base>` to move relative URLs elsewhere, no framing by other sites (a
+ *   framed app could be overlaid to make a user click "Delete" or "Leave"), forms only to itself.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'"
+].join('; ')
+
 export interface HttpServerInit {
   /** Folder of the built PWA. */
   webRoot: string
@@ -66,6 +94,7 @@ function handler (init: HttpServerInit): (req: IncomingMessage, res: ServerRespo
 async function handle (root: string, init: HttpServerInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.statusCode = 405
     res.end()

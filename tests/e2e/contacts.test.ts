@@ -84,4 +84,8 @@ describe('contacts and direct messages in Chromium', () => {
     await pa.screenshot({ path: `${SHOTS}/contacts-desktop.png` })
     await pb.screenshot({ path: `${SHOTS}/contacts-phone.png` })
   })
+
+  it('did all of the above within the content security policy', () => {
+    expect(both.policyViolations).toEqual([])
+  })
 })

@@ -18,13 +18,14 @@ describe('a conversation between two people', () => {
   let bob: BrowserContext
   let pa: Page
   let pb: Page
+  let policyViolations: string[]
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
     const people = await twoPeople(browser)
-    ;({ bob, pa, pb } = people)
+    ;({ bob, pa, pb, policyViolations } = people)
     await meetInARoom(people, relay.httpUrl)
     await pb.getByRole('textbox', { name: 'Message' }).fill('hi Ann')
     await pb.keyboard.press('Enter')
@@ -111,4 +112,8 @@ describe('a conversation between two people', () => {
     // Away members show when they were last seen.
     await people.locator('li', { hasText: 'Bob' }).getByText(/last seen/).waitFor({ timeout: 60_000 })
   }, 90_000)
+
+  it('did all of the above within the content security policy', () => {
+    expect(policyViolations).toEqual([])
+  })
 })

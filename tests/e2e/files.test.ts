@@ -37,13 +37,14 @@ describe('files and images between two people', () => {
   let pa: Page
   let pb: Page
   let png: Buffer
+  let policyViolations: string[]
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     relay = await startRelayProcess()
     browser = await launchBrowser()
     const people = await twoPeople(browser)
-    ;({ pa, pb } = people)
+    ;({ pa, pb, policyViolations } = people)
     await meetInARoom(people, relay.httpUrl)
     await pb.getByRole('textbox', { name: 'Message' }).fill('hi Ann')
     await pb.keyboard.press('Enter')
@@ -156,4 +157,19 @@ describe('files and images between two people', () => {
     await pa.getByRole('alert').getByText(/"huge.iso" is too large \(25 MB\); files can be at most 25 MB/).waitFor()
     expect(await pa.getByRole('group', { name: 'File to send' }).count()).toBe(0)
   }, 60_000)
+
+  // Last: it looks back over everything the tests above showed (thumbnails, full images, the
+  // viewer, downloads), all under the relay's content security policy.
+  it('shows and saves files within the content security policy, which stops injected scripts', async () => {
+    expect(policyViolations).toEqual([])
+    const ran = await pa.evaluate(() => {
+      const script = document.createElement('script')
+      script.textContent = 'window.injectedScriptRan = true'
+      document.body.append(script)
+      return (window as unknown as { injectedScriptRan?: boolean }).injectedScriptRan === true
+    })
+    expect(ran).toBe(false)
+    await expect.poll(() => policyViolations.length).toBe(1)
+    expect(policyViolations[0]).toContain("script-src 'self'")
+  })
 })

@@ -21,6 +21,7 @@ describe('replies, notices, colours and last seen between two people', () => {
   let ann: BrowserContext
   let pa: Page
   let pb: Page
+  let policyViolations: string[]
 
   const notice = (page: Page, text: string) => page.getByRole('log').locator('.system-notice', { hasText: text })
   const member = (page: Page, name: string) => page.getByRole('list', { name: 'People in this room' }).locator('li', { hasText: name })
@@ -30,7 +31,7 @@ describe('replies, notices, colours and last seen between two people', () => {
     relay = await startRelayProcess()
     browser = await launchBrowser()
     const people = await twoPeople(browser)
-    ;({ ann, pa, pb } = people)
+    ;({ ann, pa, pb, policyViolations } = people)
     await meetInARoom(people, relay.httpUrl)
   }, 90_000)
 
@@ -119,4 +120,8 @@ describe('replies, notices, colours and last seen between two people', () => {
     await pb.getByText(/Ann · last seen/).waitFor()
     await pb.screenshot({ path: `${SHOTS}/last-seen-desktop.png` })
   }, 90_000)
+
+  it('did all of the above within the content security policy', () => {
+    expect(policyViolations).toEqual([])
+  })
 })

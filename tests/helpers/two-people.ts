@@ -10,6 +10,8 @@ export interface TwoPeople {
   readonly bob: BrowserContext
   readonly pa: Page
   readonly pb: Page
+  /** What Chromium refused to load or run in either page under the content security policy. */
+  readonly policyViolations: string[]
 }
 
 export async function twoPeople (browser: Browser): Promise<TwoPeople> {
@@ -20,7 +22,14 @@ export async function twoPeople (browser: Browser): Promise<TwoPeople> {
   // Confirmations (delete, leave) are answered yes, as the person would.
   pa.on('dialog', dialog => { void dialog.accept() })
   pb.on('dialog', dialog => { void dialog.accept() })
-  return { ann, bob, pa, pb }
+  // Chromium reports each refusal in the page's console.
+  const policyViolations: string[] = []
+  for (const page of [pa, pb]) {
+    page.on('console', message => {
+      if (message.text().includes('Content Security Policy')) policyViolations.push(message.text())
+    })
+  }
+  return { ann, bob, pa, pb, policyViolations }
 }
 
 /**
