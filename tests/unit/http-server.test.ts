@@ -3,32 +3,21 @@
  * page's fallback, caching, the live endpoints, and the headers every answer carries.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY, createHttpServer } from '../../relay/http-server.js'
-
-interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
+import { rawHttp } from '../helpers/http-requests.js'
+import type { RawResponse } from '../helpers/http-requests.js'
 
 describe('relay HTTP server', () => {
   let dir: string
   let server: Server
   let port: number
 
-  /** A raw request: `fetch` would normalise `..` in the path before sending it. */
-  const get = async (path: string, method = 'GET'): Promise<Answer> => await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method }, res => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', chunk => { body += chunk })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body }) })
-    })
-    req.on('error', reject)
-    req.end()
-  })
+  const get = async (path: string, method = 'GET'): Promise<RawResponse> => await rawHttp(port, path, method)
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meshchat-http-'))
