@@ -16,6 +16,7 @@ import { bytesToHex } from '../bytes.js'
 import { deriveEpochKeys } from '../crypto/room-keys.js'
 import type { EpochKeys } from '../crypto/room-keys.js'
 import { roomCodeFromSecret } from './room-code.js'
+import type { RoomCode } from './room-code.js'
 
 /** How a rotation produced an epoch (absent for epoch 0). */
 export interface RotationInfo {
@@ -44,12 +45,15 @@ export interface StoredEpoch {
 }
 
 export class EpochBook {
-  private readonly byTagHex = new Map<string, Epoch>()
+  private readonly list: Epoch[] = []
+  /** By tag, hex; made when first needed, since making it derives every epoch's keys. */
+  private byTagHex?: Map<string, Epoch>
   private currentEpoch: Epoch
 
   constructor (stored: StoredEpoch[]) {
     if (stored.length === 0) throw new RangeError('A room needs at least its first epoch')
-    for (const s of stored) this.insert(toEpoch(s))
+    // An epoch's tag comes from its secret alone, so one secret is one epoch.
+    for (const s of stored) if (!this.has(s.secret)) this.insert(toEpoch(s))
     this.currentEpoch = this.pickCurrent()
   }
 
@@ -59,27 +63,26 @@ export class EpochBook {
 
   /** The epoch whose frames carry `tag`, if we hold its key. */
   byTag (tag: Uint8Array): Epoch | undefined {
-    return this.byTagHex.get(bytesToHex(tag))
+    return this.tagIndex().get(bytesToHex(tag))
   }
 
   all (): Epoch[] {
-    return [...this.byTagHex.values()]
+    return [...this.list]
   }
 
   has (secret: string): boolean {
-    return this.all().some(e => e.code.secret === secret)
+    return this.list.some(e => e.code.secret === secret)
   }
 
   /** Rotations whose parent is `tagHex`, i.e. proposals made from that epoch. */
   childrenOf (tagHex: string): Epoch[] {
-    return this.all().filter(e => e.rotation?.parent === tagHex)
+    return this.list.filter(e => e.rotation?.parent === tagHex)
   }
 
   /** Adds an epoch; returns true when it became the current one. */
   add (stored: StoredEpoch): boolean {
-    const epoch = toEpoch(stored)
-    if (this.byTagHex.has(epoch.tagHex)) return false
-    this.insert(epoch)
+    if (this.has(stored.secret)) return false
+    this.insert(toEpoch(stored))
     const before = this.currentEpoch
     this.currentEpoch = this.pickCurrent()
     return this.currentEpoch !== before
@@ -92,21 +95,27 @@ export class EpochBook {
     while (epoch?.rotation !== undefined) {
       for (const key of epoch.rotation.removed) removed.add(key)
       const parent: string = epoch.rotation.parent
-      epoch = this.byTagHex.get(parent)
+      epoch = this.tagIndex().get(parent)
     }
     return removed
   }
 
   toStored (): StoredEpoch[] {
-    return this.all().map(e => ({ number: e.number, secret: e.code.secret, rotation: e.rotation }))
+    return this.list.map(e => ({ number: e.number, secret: e.code.secret, rotation: e.rotation }))
   }
 
   private insert (epoch: Epoch): void {
-    this.byTagHex.set(epoch.tagHex, epoch)
+    this.list.push(epoch)
+    this.byTagHex?.set(epoch.tagHex, epoch)
+  }
+
+  private tagIndex (): Map<string, Epoch> {
+    this.byTagHex ??= new Map(this.list.map(e => [e.tagHex, e]))
+    return this.byTagHex
   }
 
   private pickCurrent (): Epoch {
-    return pickCurrent(this.all())
+    return pickCurrent(this.list)
   }
 }
 
@@ -127,6 +136,31 @@ function digestOf (epoch: Epoch): string {
 }
 
 function toEpoch (stored: StoredEpoch): Epoch {
-  const keys = deriveEpochKeys(roomCodeFromSecret(stored.secret), stored.number)
-  return { ...keys, tagHex: bytesToHex(keys.tag), rotation: stored.rotation }
+  return new LazyEpoch(stored.number, roomCodeFromSecret(stored.secret), stored.rotation)
+}
+
+/**
+ * An epoch whose keys are derived when first used. Showing a room's history needs none of them,
+ * and on a cold start their five derivations are a noticeable part of opening a room; the
+ * network, which does need them, starts after the first screen.
+ */
+class LazyEpoch implements Epoch {
+  private keys?: EpochKeys & { readonly tagHex: string }
+
+  constructor (readonly number: number, readonly code: RoomCode, readonly rotation: RotationInfo | undefined) {}
+
+  get epochId (): Uint8Array { return this.derived().epochId }
+  get tag (): Uint8Array { return this.derived().tag }
+  get tagHex (): string { return this.derived().tagHex }
+  get topic (): string { return this.derived().topic }
+  get rendezvous (): Uint8Array { return this.derived().rendezvous }
+  get frameKey (): Uint8Array { return this.derived().frameKey }
+
+  private derived (): EpochKeys & { readonly tagHex: string } {
+    if (this.keys === undefined) {
+      const keys = deriveEpochKeys(this.code, this.number)
+      this.keys = { ...keys, tagHex: bytesToHex(keys.tag) }
+    }
+    return this.keys
+  }
 }

@@ -3,7 +3,8 @@ import fc from 'fast-check'
 import { bytesToHex } from '../../src/bytes.js'
 import { EpochBook, pickCurrent } from '../../src/room/epochs.js'
 import type { Epoch, StoredEpoch } from '../../src/room/epochs.js'
-import { generateRoomCode } from '../../src/room/room-code.js'
+import { generateRoomCode, roomCodeFromSecret } from '../../src/room/room-code.js'
+import { deriveEpochKeys } from '../../src/crypto/room-keys.js'
 
 const ANN = 'aa'.repeat(32)
 const BOB = 'bb'.repeat(32)
@@ -74,6 +75,25 @@ describe('EpochBook', () => {
     expect(book.byTag(book.current.tag)).toBe(book.current)
     expect(book.byTag(new Uint8Array(8))).toBeUndefined()
     expect(book.has(root.secret)).toBe(true)
+  })
+
+  it('gives each epoch the keys its secret derives, and finds epochs added after a lookup by tag', () => {
+    const book = new EpochBook([root])
+    expect(book.byTag(book.current.tag)).toBe(book.current)
+    const next = rotation(1, ANN, [], '00')
+    book.add(next)
+    for (const stored of [root, next]) {
+      const epoch = book.all().find(e => e.code.secret === stored.secret)!
+      const keys = deriveEpochKeys(roomCodeFromSecret(stored.secret), stored.number)
+      expect({ epochId: epoch.epochId, tag: epoch.tag, topic: epoch.topic, rendezvous: epoch.rendezvous, frameKey: epoch.frameKey })
+        .toEqual({ epochId: keys.epochId, tag: keys.tag, topic: keys.topic, rendezvous: keys.rendezvous, frameKey: keys.frameKey })
+      expect(epoch.tagHex).toBe(bytesToHex(keys.tag))
+      expect(book.byTag(keys.tag)).toBe(epoch)
+    }
+  })
+
+  it('holds an epoch once, however often its secret is listed', () => {
+    expect(new EpochBook([root, { ...root }]).all()).toHaveLength(1)
   })
 
   it('refuses to start without an epoch', () => {
