@@ -8,9 +8,8 @@ interface TimeFormats {
 let formats: TimeFormats | undefined
 
 /**
- * Made on first use, not when the module loads: the first Intl object a page makes costs
- * 30-60 ms (the browser loads its locale data then), and `prepareTimeFormats` lets the app pay
- * that while it waits for the database instead of before it even asks.
+ * Made on first use, not when the module loads: by then `locale-warmup.ts` has usually started
+ * the browser's locale library on another thread, which makes the first Intl object cheap.
  */
 function timeFormats (): TimeFormats {
   formats ??= {
@@ -18,11 +17,6 @@ function timeFormats (): TimeFormats {
     dayTime: new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
   }
   return formats
-}
-
-/** Makes the formatters now (see `timeFormats`). */
-export function prepareTimeFormats (): void {
-  timeFormats()
 }
 
 /** "14:05", whatever the day. */

@@ -3,12 +3,15 @@ import type { VNode } from 'preact'
 import { App, Home } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
-import { activeRoom, boot, openRoom } from './state.js'
+import { activeRoom, boot, openRoom, startAllRooms } from './state.js'
 import { route } from './router.js'
 import { startContacts } from './contacts-state.js'
-import { prepareTimeFormats } from './format.js'
 import { effect } from '@preact/signals'
 import './styles.css'
+
+// First of all: the browser's locale library starts in a worker, on another core, while this
+// thread opens the database (see locale-warmup.ts).
+new Worker(new URL('./locale-warmup.ts', import.meta.url))
 
 const root = document.getElementById('app')!
 
@@ -36,8 +39,9 @@ async function start (): Promise<void> {
   if (linked.name === 'room') await openRoom(linked.id).catch(() => undefined)
   show(<App />)
 
-  // The network, the service worker and the contacts' inbox come after the first paint of rooms
-  // and history: the network is most of the download (and compiling it holds the page for a
+  // Every other room (previews, unread counts), the network, the service worker and the
+  // contacts' inbox come after the first paint of rooms and history: the room on screen reads its
+  // history first, and the network is most of the download (and compiling it holds the page for a
   // moment), and the worker's install fetches the whole app again. Except that whoever opens an
   // invitation is about to join and has no history to see: there the network starts at once.
   let networkLoaded = (): void => {}
@@ -51,6 +55,7 @@ async function start (): Promise<void> {
       return undefined
     })
     void Promise.all([worker, loaded]).then(([registration]) => { activateWaitingWorker(registration) })
+    void startAllRooms(client)
     if (!invited) connect()
     void startContacts(client)
   })
@@ -60,8 +65,6 @@ async function start (): Promise<void> {
 // screen imports, and a chunk waiting at its top level for the unlock would keep the lock screen
 // from loading.
 void start()
-// Once the database is asked (above) and while it answers: the time formats that every message shows.
-setTimeout(prepareTimeFormats, 0)
 
 /**
  * Runs `fn` when the page is idle after the first screen (a room's history, or any other page),

@@ -87,9 +87,6 @@ export async function boot (onLocked: () => void = () => {}): Promise<Client> {
     displayName.value = opened.displayName
   })
   rooms.value = await opened.listRooms()
-  // Every other room (previews, unread counts, live messages) once the first screen is up: the
-  // room on screen reads its history first.
-  requestIdleCallback(() => { void startAllRooms(opened) }, { timeout: 1_000 })
   void loadContacts(opened)
   return opened
 }
@@ -266,9 +263,9 @@ addEventListener('focus', () => { markReadIfSeen() })
 
 /**
  * Opens every joined room, so messages arrive in all of them (not only the one on screen), and
- * reads each room's newest messages for the list.
+ * reads each room's newest messages for the list (previews, unread counts).
  */
-async function startAllRooms (c: Client): Promise<void> {
+export async function startAllRooms (c: Client): Promise<void> {
   const now = Date.now()
   for (const record of rooms.value) {
     // Rooms from before unread counts existed start with everything read.
