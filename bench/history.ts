@@ -23,6 +23,9 @@ export interface HistoryResult {
   /** Navigation start to the newest 50 on screen, each run, ms. */
   openRuns: number[]
   medianOpenMs: number | null
+  /** Navigation start to the end of the first frame painted after that, each run, ms. */
+  paintedRuns: number[]
+  medianPaintedMs: number | null
   /** Opening the room from the home screen of a loaded app at rest, each run (the first starts the room), ms. */
   switchRuns: number[]
   medianSwitchMs: number | null
@@ -50,7 +53,11 @@ export async function buildHistoryPage (webRoot: string): Promise<string> {
  */
 const SHOWN_SIGNAL = '__bench_shown'
 
-/** Watches the page from its first script on; records when the newest message is on screen. */
+/**
+ * Watches the page from its first script on; records when the newest message is on screen (in
+ * the page, laid out) and when the frame that shows it has been painted: a task queued from
+ * that frame's animation callback runs once the frame is done.
+ */
 export function watchScript (latestText: string): string {
   return `(() => {
     const latest = ${JSON.stringify(latestText)};
@@ -61,7 +68,10 @@ export function watchScript (latestText: string): string {
       if (items.length < 50 || !items[items.length - 1].textContent.includes(latest)) return false;
       window.__shownAt = performance.now();
       window.__rendered = items.length;
-      console.log(${JSON.stringify(SHOWN_SIGNAL)});
+      requestAnimationFrame(() => setTimeout(() => {
+        window.__paintedAt = performance.now();
+        console.log(${JSON.stringify(SHOWN_SIGNAL)});
+      }, 0));
       return true;
     };
     const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
@@ -112,6 +122,7 @@ export async function measureHistory (init: {
     await page.close()
 
     const openRuns: number[] = []
+    const paintedRuns: number[] = []
     let heap: number | null = null
     let rendered: number | null = null
     for (let i = 0; i < init.runs; i++) {
@@ -121,6 +132,7 @@ export async function measureHistory (init: {
       await app.goto(`${relay.httpUrl}#/room/${filled.roomId}`)
       await shown
       openRuns.push(round(await app.evaluate('window.__shownAt') as number))
+      paintedRuns.push(round(await app.evaluate('window.__paintedAt') as number))
       rendered = await app.evaluate('window.__rendered') as number
       if (i === init.runs - 1) {
         const cdp = await context.newCDPSession(app)
@@ -153,6 +165,8 @@ export async function measureHistory (init: {
       writesPerSec: round(filled.written / (filled.ms / 1000), 0),
       openRuns,
       medianOpenMs: median(openRuns),
+      paintedRuns,
+      medianPaintedMs: median(paintedRuns),
       switchRuns,
       medianSwitchMs: median(switchRuns),
       heapUsedBytes: heap,

@@ -75,6 +75,7 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
   if (h !== undefined) {
     rows.push({ measure: `history: write ${num(h.written)} messages (IdbStore)`, ours: `${(h.writeMs / 1000).toFixed(1)} s, ${num(h.writesPerSec)}/s`, baseline: '-', ratio: '-' })
     rows.push({ measure: 'history: page load to newest 50 on screen (median)', ours: ms(h.medianOpenMs) + spread(h.openRuns), baseline: '-', ratio: '-' })
+    rows.push({ measure: 'history: page load to that screen painted (median)', ours: ms(h.medianPaintedMs) + spread(h.paintedRuns), baseline: '-', ratio: '-' })
     rows.push({ measure: 'history: room switch to newest 50 on screen (median)', ours: ms(h.medianSwitchMs) + spread(h.switchRuns), baseline: '-', ratio: '-' })
     rows.push({ measure: 'history: JS heap used with the room open', ours: h.heapUsedBytes == null ? '-' : `${(h.heapUsedBytes / 2 ** 20).toFixed(1)} MB`, baseline: '-', ratio: '-' })
   }
