@@ -38,8 +38,8 @@ export interface LatencyInit {
 const MODES: Mode[] = ['mesh', 'baseline']
 /** The largest rooms that run side by side. */
 const SIDE_BY_SIDE_MAX_SIZE = 10
-/** How many turns each room takes; the messages are shared out between them. */
-const BLOCKS = 6
+/** How many messages a room is sent in one turn; the rooms take turns until all are sent. */
+const BLOCK_SIZE = 50
 /**
  * How long a turn waits, after its last message, for every delivery, ms. A turn ends once all
  * have arrived, so the other room's turn starts on a quiet machine; what has not arrived by then
@@ -104,9 +104,10 @@ async function takeTurns (rooms: Map<Mode, BenchRoom>, size: number, init: Laten
   for (const room of rooms.values()) {
     await turn(room, async () => { await room.sequential(`warm-${size}`, Math.min(size, 10), init.gapMs, DRAIN_MS) })
   }
-  init.log(`latency: ${size} members, ${init.messages} messages into ${[...rooms.keys()].join(' and ')}, in ${BLOCKS} blocks…`)
-  const perBlock = Math.ceil(init.messages / BLOCKS)
-  for (let block = 0; block < BLOCKS; block++) {
+  const blocks = Math.ceil(init.messages / BLOCK_SIZE)
+  init.log(`latency: ${size} members, ${init.messages} messages into ${[...rooms.keys()].join(' and ')}, in ${blocks} blocks…`)
+  for (let block = 0; block < blocks; block++) {
+    const perBlock = Math.min(BLOCK_SIZE, init.messages - block * BLOCK_SIZE)
     for (const room of rooms.values()) {
       await turn(room, async () => {
         samples.get(room.mode)!.push(await room.sequential(`lat-${size}-${block}`, perBlock, init.gapMs, DRAIN_MS))
