@@ -136,7 +136,7 @@ try {
 
   await step('history', async () => {
     log(`history: ${HISTORY_COUNT} messages in Chromium's IndexedDB…`)
-    results.history = await measureHistory({ webRoot: 'dist/web', count: HISTORY_COUNT, runs: PROFILE.historyRuns, browser: getBrowser, log })
+    results.history = await measureHistory({ webRoot: 'dist/web', count: HISTORY_COUNT, runs: PROFILE.historyRuns, log })
   })
   await browser?.close()
   browser = undefined

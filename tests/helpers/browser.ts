@@ -4,22 +4,33 @@
  */
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
-import type { Browser } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** Flags that keep Chromium quiet on a closed network. */
+const QUIET_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'
+]
+
 /** `extraArgs` are added to the quiet defaults (e.g. a certificate to trust). */
 export async function launchBrowser (extraArgs: string[] = []): Promise<Browser> {
+  return await chromium.launch({ executablePath: installedChromium(), headless: true, args: [...QUIET_ARGS, ...extraArgs] })
+}
+
+/**
+ * A browser with its profile on disk in `userDataDir`, as a person's browser has: what it keeps
+ * (IndexedDB, service workers, the HTTP cache and the compiled-code cache) outlives a page. The
+ * contexts `launchBrowser` makes keep all of that in memory, like a private window.
+ */
+export async function launchProfile (userDataDir: string, options: { viewport?: { width: number, height: number } } = {}): Promise<BrowserContext> {
+  return await chromium.launchPersistentContext(userDataDir, { executablePath: installedChromium(), headless: true, args: QUIET_ARGS, ...options })
+}
+
+function installedChromium (): string {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`)
   }
-  return await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ...extraArgs
-    ]
-  })
+  return CHROMIUM_PATH
 }
