@@ -3,7 +3,7 @@
  * the room, through the relay on loopback. In Node (a fresh node in a warm worker process) and
  * in Chromium (from opening the invitation link to the member's answer on screen).
  */
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { generateRoomCode } from '../src/room/room-code.js'
 import { forkWorker } from './lib/procs.js'
 import { median, nowMs, round } from './lib/util.js'
@@ -31,11 +31,29 @@ export interface JoinResult {
   }
 }
 
-/** Records in `window.__replyShownAt` (page time, ms) when the reply to the hello stamped `t0` is on screen. */
-function replyWatcher (t0: number): string {
+/** The text of the member's reply to the hello stamped `t0`, as a regular expression. */
+function replyPattern (t0: number): string {
+  return `^join-reply\\|[\\d.]+\\|${String(t0).replace('.', '\\.')}$`
+}
+
+/** What the page logs when the join form is shown, and when the room's message box is. */
+const FORM_SIGNAL = '__join_form_shown'
+const COMPOSER_SIGNAL = '__composer_shown'
+
+/**
+ * Watches the page from its first script on. Logs when the join form and then the message box
+ * are on screen: the bench waits for these lines before it types, rather than for Playwright's
+ * own waits, which poll every 500 ms after their first tries and added up to that much to a run.
+ * Records in `window.__replyShownAt` (page time, ms) when the reply to the hello stamped `t0` is
+ * on screen.
+ */
+function pageWatcher (t0: number): string {
   return `(() => {
-    const reply = new RegExp(${JSON.stringify(`^join-reply\|[\d.]+\|${t0}$`)});
+    const reply = new RegExp(${JSON.stringify(replyPattern(t0))});
+    let form = false, composer = false;
     const observer = new MutationObserver(() => {
+      if (!form && document.getElementById('display-name') !== null) { form = true; console.log(${JSON.stringify(FORM_SIGNAL)}); }
+      if (!composer && document.getElementById('message') !== null) { composer = true; console.log(${JSON.stringify(COMPOSER_SIGNAL)}); }
       const log = document.querySelector('[role=log]');
       if (log === null || ![...log.querySelectorAll('p')].some(p => reply.test(p.textContent.trim()))) return;
       window.__replyShownAt = performance.now();
@@ -85,17 +103,19 @@ export async function measureJoin (init: {
           try {
             const page = await context.newPage()
             const t0 = nowMs()
-            // The page notes when the reply is on screen. Playwright's own wait polls every 500 ms
-            // after its first tries, which added a few hundred ms to every run.
-            await page.addInitScript(replyWatcher(t0))
+            await page.addInitScript(pageWatcher(t0))
+            const formShown = shownSignal(page, FORM_SIGNAL)
             await page.goto(`${init.httpUrl}#join=${code}`)
+            await formShown
             await page.getByRole('textbox', { name: 'Display name' }).fill(`browser${i}`)
+            const composerShown = shownSignal(page, COMPOSER_SIGNAL)
             await page.getByRole('button', { name: 'Join' }).click()
+            await composerShown
             const box = page.getByRole('textbox', { name: 'Message' })
             await box.fill(`join-hello|${t0}`)
             await box.press('Enter')
             // The reply to this hello (history sync also brings earlier runs' replies along).
-            await page.getByRole('log').getByText(new RegExp(`^join-reply\\|[\\d.]+\\|${t0}$`)).waitFor({ timeout: 20_000 })
+            await page.getByRole('log').getByText(new RegExp(replyPattern(t0))).waitFor({ timeout: 20_000 })
             // Both clocks are this machine's: the page's time origin plus its time, against t0.
             const shownAt = await page.evaluate('performance.timeOrigin + window.__replyShownAt') as number
             const joinPressedAt = await page.evaluate('performance.timeOrigin + window.__joinPressedAt') as number
@@ -121,4 +141,9 @@ export async function measureJoin (init: {
   } finally {
     await Promise.all([member.stop(), joiner.stop()])
   }
+}
+
+/** Resolves when the page logs `signal` (see `pageWatcher`). */
+async function shownSignal (page: Page, signal: string): Promise<void> {
+  await page.waitForEvent('console', { predicate: message => message.text() === signal, timeout: 20_000 })
 }
