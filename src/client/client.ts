@@ -204,13 +204,10 @@ export class Client extends Emitter<ClientEvents> {
     room.on('peers', count => { if (count > 0) this.loadedFiles?.retryUnavailable() })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
-    if (firstJoin) {
-      // Stored first, like any message: it goes out whenever the room is first reachable.
-      // A notice that cannot be stored is not worth failing the join for.
-      if (this.notices) await room.announceMembership('joined').catch(() => {})
-      // Reopening a stored room changes nothing in the list: no reading of it while the room opens.
-      await this.announceRooms()
-    }
+    // Stored first, like any message: it goes out whenever the room is first reachable.
+    // A notice that cannot be stored is not worth failing the join for.
+    if (firstJoin && this.notices) await room.announceMembership('joined').catch(() => {})
+    await this.announceRooms()
     return room
   }
 

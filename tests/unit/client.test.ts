@@ -225,24 +225,6 @@ describe('Client rooms', () => {
     expect(lists).toHaveLength(2)
   })
 
-  it('reopens a stored room without reading the room list, which reopening does not change', async () => {
-    class CountingStore extends MemoryStore {
-      listings = 0
-      override async listRooms (): Promise<RoomRecord[]> {
-        this.listings++
-        return await super.listRooms()
-      }
-    }
-    const store = new CountingStore()
-    const first = await open(store)
-    const room = await first.createRoom()
-    await first.close()
-    const second = await open(store)
-    const before = store.listings
-    expect(await second.openRoom(room.id)).toBeDefined()
-    expect(store.listings).toBe(before)
-  })
-
   it('reopens a stored room by id after the client is opened again, and returns undefined for an unknown id', async () => {
     const store = new MemoryStore()
     const first = await open(store)
