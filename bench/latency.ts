@@ -17,6 +17,8 @@ export interface LatencyRow {
   size: number
   mode: Mode
   setupMs: number
+  /** Messages the room was to be sent; `result.sent` says how many went before its time limit. */
+  planned?: number
   minPeersAtStart: number
   result?: PhaseResult
   error?: string
@@ -45,6 +47,15 @@ const BLOCK_SIZE = 50
  * behind at 50 messages a second, and 600 messages did not finish in 9 minutes on a slow host.
  */
 const LARGE_ROOM_MESSAGES = 300
+/**
+ * How long the messages into a room larger than SIDE_BY_SIDE_MAX_SIZE may take, warm-up included,
+ * ms. A 50-member room keeps its workers so busy that handing each one a message takes seconds;
+ * without a limit its 300 messages had not gone 11 minutes after the room was set up. Its row
+ * then says how many went.
+ */
+const LARGE_ROOM_SENDING_MS = 5 * 60_000
+/** The warm-up's share of that time. */
+const LARGE_ROOM_WARM_UP_MS = 60_000
 /**
  * How long a turn waits, after its last message, for every delivery, ms. A turn ends once all
  * have arrived, so the other room's turn starts on a quiet machine; what has not arrived by then
@@ -106,25 +117,31 @@ async function takeTurns (rooms: Map<Mode, BenchRoom>, size: number, init: Laten
     await run().catch(err => { errors.set(room.mode, err) })
   }
   if (rooms.size === 0) return []
+  const large = size > SIDE_BY_SIDE_MAX_SIZE
+  // Large rooms run alone (one mode in `rooms`), so the limit is that room's own.
+  const limitFrom = Date.now()
+  const warmUntil = large ? limitFrom + LARGE_ROOM_WARM_UP_MS : Infinity
+  const sendUntil = large ? limitFrom + LARGE_ROOM_SENDING_MS : Infinity
   for (const room of rooms.values()) {
-    await turn(room, async () => { await room.sequential(`warm-${size}`, Math.min(size, 10), init.gapMs, DRAIN_MS) })
+    await turn(room, async () => { await room.sequential(`warm-${size}`, Math.min(size, 10), init.gapMs, DRAIN_MS, warmUntil) })
   }
-  const messages = size > SIDE_BY_SIDE_MAX_SIZE ? Math.min(init.messages, LARGE_ROOM_MESSAGES) : init.messages
+  const messages = large ? Math.min(init.messages, LARGE_ROOM_MESSAGES) : init.messages
   const blocks = Math.ceil(messages / BLOCK_SIZE)
   init.log(`latency: ${size} members, ${messages} messages into ${[...rooms.keys()].join(' and ')}, in ${blocks} blocks…`)
-  for (let block = 0; block < blocks; block++) {
+  for (let block = 0; block < blocks && Date.now() < sendUntil; block++) {
     const perBlock = Math.min(BLOCK_SIZE, messages - block * BLOCK_SIZE)
     for (const room of rooms.values()) {
       await turn(room, async () => {
-        samples.get(room.mode)!.push(await room.sequential(`lat-${size}-${block}`, perBlock, init.gapMs, DRAIN_MS))
+        samples.get(room.mode)!.push(await room.sequential(`lat-${size}-${block}`, perBlock, init.gapMs, DRAIN_MS, sendUntil))
       })
     }
   }
   return [...rooms.values()].map(room => {
     if (errors.has(room.mode)) return failed(size, room.mode, errors.get(room.mode), init.log)
     const result = phaseResult(samples.get(room.mode)!)
-    init.log(`  ${room.mode}: p50 ${result.p50} ms, p99 ${result.p99} ms, delivered ${(result.deliveredShare * 100).toFixed(2)}%`)
-    return { size, mode: room.mode, setupMs: room.setupMs, minPeersAtStart: room.minPeersAtStart, result }
+    const cut = result.sent < messages ? ` (${result.sent} of ${messages} messages sent in the time limit)` : ''
+    init.log(`  ${room.mode}: p50 ${result.p50} ms, p99 ${result.p99} ms, delivered ${(result.deliveredShare * 100).toFixed(2)}%${cut}`)
+    return { size, mode: room.mode, setupMs: room.setupMs, minPeersAtStart: room.minPeersAtStart, planned: messages, result }
   })
 }
 

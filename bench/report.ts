@@ -3,6 +3,7 @@
  * A target that was not measured is reported as such, never as a pass.
  */
 import type { Results } from './run.js'
+import type { LatencyRow } from './latency.js'
 
 export interface Target {
   name: string
@@ -42,8 +43,8 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
     }
     rows.push({
       measure: `delivered ${size} members`,
-      ours: m?.result !== undefined ? `${pct(m.result.deliveredShare)} of ${num(m.result.expected)}` : '-',
-      baseline: b?.result !== undefined ? `${pct(b.result.deliveredShare)} of ${num(b.result.expected)}` : '-',
+      ours: delivered(m),
+      baseline: delivered(b),
       ratio: '-'
     })
   }
@@ -152,4 +153,12 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
     ...(r.notes.length > 0 ? ['## Notes', '', ...r.notes.map(n => `- ${n}`), ''] : [])
   ].join('\n')
   return { table, markdown, targets }
+}
+
+/** Deliveries made of those expected; and the messages sent, when a time limit cut them short. */
+function delivered (row: LatencyRow | undefined): string {
+  if (row?.result === undefined) return '-'
+  const { deliveredShare, expected, sent } = row.result
+  const cut = row.planned !== undefined && sent < row.planned ? ` (${num(sent)} of ${num(row.planned)} messages sent in the time limit)` : ''
+  return `${pct(deliveredShare)} of ${num(expected)}${cut}`
 }

@@ -21,6 +21,12 @@ export function deriveScale (rows: LatencyRow[], aim: number): ScaleResult {
     ? `a ${aim}-member room was not tried in this profile (run with --full)`
     : atAim.result === undefined
       ? `a ${aim}-member room could not be set up (${atAim.error ?? 'no result'})`
-      : largest === aim ? `a ${aim}-member room delivered everything` : `a ${aim}-member room did not deliver everything`
+      : `a ${aim}-member room ${largest === aim ? 'delivered everything' : 'did not deliver everything'}${cutShort(atAim)}`
   return { largestFullDelivery: largest, tried: mesh.map(r => r.size), note }
+}
+
+/** What a room's time limit left unsent, if anything. */
+function cutShort (row: LatencyRow): string {
+  const sent = row.result?.sent ?? 0
+  return row.planned !== undefined && sent < row.planned ? ` it was sent (${sent} of ${row.planned} messages, the rest cut by the time limit)` : ''
 }

@@ -47,8 +47,11 @@ export interface BenchRoom {
   /** Smallest number of connected room peers any member sees (mesh), when the room was declared ready. */
   readonly minPeersAtStart: number
   readonly setupMs: number
-  /** Messages one at a time, round robin over members (going on from the previous call), `gapMs` apart. */
-  sequential(phase: string, count: number, gapMs: number, drainMs: number): Promise<PhaseSamples>
+  /**
+   * Messages one at a time, round robin over members (going on from the previous call), `gapMs`
+   * apart; none is sent after `sendUntil` (a time, ms), when given: `sent` says how many went.
+   */
+  sequential(phase: string, count: number, gapMs: number, drainMs: number, sendUntil?: number): Promise<PhaseSamples>
   /** All members together at an aggregate rate. */
   atRate(phase: string, perSecond: number, durationMs: number, drainMs: number): Promise<PhaseResult>
   stop(): Promise<void>
@@ -126,13 +129,15 @@ export async function startBenchRoom (init: BenchRoomInit): Promise<BenchRoom> {
       size: init.size,
       minPeersAtStart: minPeers,
       setupMs: Date.now() - started,
-      async sequential (phase, count, gapMs, drainMs) {
-        for (let i = 0; i < count; i++) {
+      async sequential (phase, count, gapMs, drainMs, sendUntil = Infinity) {
+        let sent = 0
+        while (sent < count && Date.now() < sendUntil) {
           const { worker, index } = layout[nextAuthor++ % layout.length]
           await worker.call('sendOne', { phase, index })
+          sent++
           await sleep(gapMs)
         }
-        return await gather(phase, count, drainMs)
+        return await gather(phase, sent, drainMs)
       },
       async atRate (phase, perSecond, durationMs, drainMs) {
         const sent = await Promise.all(workers.map(async (worker, w) => {
