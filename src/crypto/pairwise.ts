@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, utf8 } from '../bytes.js'
 import { DecryptError } from '../errors.js'
 import { chacha, curves } from './lazy-crypto.js'
+import { x25519KeyPair, x25519PublicKey } from './x25519-ladder.js'
 
 export const X25519_BYTES = 32
 const ZERO_NONCE = new Uint8Array(24)
@@ -20,7 +21,7 @@ export interface PairwiseBox {
 
 /** A member's X25519 key pair for one session; the secret lives in memory only. */
 export function createPrekey (): { publicKey: Uint8Array, secretKey: Uint8Array } {
-  return curves().x25519.keygen()
+  return x25519KeyPair(curves().x25519)
 }
 
 /** The X25519 public key that belongs to an Ed25519 identity key. */
@@ -39,7 +40,7 @@ export function identitySecretToX25519 (edSecretKey: Uint8Array): Uint8Array {
  */
 export function sealTo (recipientX25519: Uint8Array, plaintext: Uint8Array, context: Uint8Array): PairwiseBox {
   const { x25519 } = curves()
-  const ephemeral = x25519.keygen()
+  const ephemeral = x25519KeyPair(x25519)
   const key = boxKey(x25519.getSharedSecret(ephemeral.secretKey, recipientX25519), ephemeral.publicKey, recipientX25519, context)
   // Each key is used once (fresh ephemeral), so a fixed nonce is safe.
   return { ephemeral: ephemeral.publicKey, ciphertext: chacha().xchacha20poly1305(key, ZERO_NONCE).encrypt(plaintext) }
@@ -49,7 +50,7 @@ export function sealTo (recipientX25519: Uint8Array, plaintext: Uint8Array, cont
 export function openFrom (secretX25519: Uint8Array, box: PairwiseBox, context: Uint8Array): Uint8Array {
   const { x25519 } = curves()
   try {
-    const ownPublic = x25519.getPublicKey(secretX25519)
+    const ownPublic = x25519PublicKey(x25519, secretX25519)
     const key = boxKey(x25519.getSharedSecret(secretX25519, box.ephemeral), box.ephemeral, ownPublic, context)
     return chacha().xchacha20poly1305(key, ZERO_NONCE).decrypt(box.ciphertext)
   } catch {

@@ -3,7 +3,9 @@
  * relay v2 for WebRTC signalling, WebRTC for the direct peer-to-peer connections, noise + yamux,
  * identify, and gossipsub for room topics.
  */
-import { noise } from '@chainsafe/libp2p-noise'
+import { noise, pureJsCrypto } from '@chainsafe/libp2p-noise'
+import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
+import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
@@ -16,11 +18,13 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { x25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p } from 'libp2p'
 import type { Libp2p } from 'libp2p'
 import { concatBytes } from '../bytes.js'
 import { ed25519KeyPair } from '../crypto/ed25519.js'
+import { x25519KeyPair, x25519PublicKey } from '../crypto/x25519-ladder.js'
 import { MAX_FRAME_BYTES } from '../protocol/constants.js'
 import { GOSSIP_HEADER_BYTES, gossipFrameIdBytes } from './gossip-frame.js'
 
@@ -84,7 +88,7 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
       webRTC({ rtcConfiguration: { iceServers: (init.iceServers ?? []).map(urls => ({ urls })) } }),
       circuitRelayTransport()
     ],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto() })],
     streamMuxers: [yamux()],
     // Browsers refuse private and loopback addresses by default; a LAN messenger needs them.
     connectionGater: { denyDialMultiaddr: async () => false },
@@ -220,4 +224,21 @@ export async function newNodeKey (): Promise<PrivateKey> {
   const { secretKey, publicKey } = await ed25519KeyPair()
   // libp2p's raw form of an Ed25519 private key: the seed, then its public key.
   return privateKeyFromRaw(concatBytes(secretKey, publicKey))
+}
+
+/**
+ * Noise's crypto: Node's own where it has it. In the browser noise uses @noble, whose first X25519
+ * key would build the curve's base-point tables (about 90 ms of the page's main thread, on the way
+ * to reaching the relay); its keys are made by the ladder instead (see x25519-ladder.ts).
+ */
+function noiseCrypto (): ICryptoInterface {
+  if (defaultCrypto !== pureJsCrypto) return defaultCrypto
+  return {
+    ...pureJsCrypto,
+    generateX25519KeyPair: () => {
+      const { secretKey, publicKey } = x25519KeyPair(x25519)
+      return { privateKey: secretKey, publicKey }
+    },
+    generateX25519KeyPairFromSeed: seed => ({ privateKey: seed, publicKey: x25519PublicKey(x25519, seed) })
+  }
 }
