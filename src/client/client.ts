@@ -10,7 +10,7 @@ import { normaliseName } from '../protocol/bodies.js'
 import type { Transport } from '../net/transport.js'
 import { Room } from '../room/room.js'
 import type { RoomInit } from '../room/room.js'
-import { roomIdOf } from '../crypto/room-keys.js'
+import { deriveEpochKeys, roomIdOf } from '../crypto/room-keys.js'
 import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/room-code.js'
 import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
@@ -55,6 +55,8 @@ export class Client extends Emitter<ClientEvents> {
   /** Open rooms by id; a promise, so two joins of one code at once open it once. */
   private readonly rooms = new Map<string, Promise<Room>>()
   private transport: Transport | undefined
+  /** Rendezvous of a room about to be joined, to prepare once the network is attached. */
+  private toPrepare: Uint8Array | undefined
   // Contacts and file transfers are loaded on first use (see loadContacts, loadFiles): a room's
   // history shows without them, so they are not part of the app's first download.
   private contacts: Promise<Contacts> | undefined
@@ -153,6 +155,25 @@ export class Client extends Emitter<ClientEvents> {
    */
   async joinRoom (codeText: string): Promise<Room> {
     return await this.open(parseRoomCode(codeText))
+  }
+
+  /**
+   * Connects ahead to the members of the room a code names, for someone about to join it (an
+   * invitation on screen, while they type their name): `joinRoom` then finds them connected.
+   * Before the network is attached, it is done when it is. A code that does not parse is left
+   * for `joinRoom` to report.
+   */
+  prepareJoin (codeText: string): void {
+    let code: RoomCode
+    try {
+      code = parseRoomCode(codeText)
+    } catch {
+      return
+    }
+    // A room is joined at its first epoch; `joinRoom` subscribes under the same rendezvous.
+    const { rendezvous } = deriveEpochKeys(code, 0)
+    if (this.transport === undefined) this.toPrepare = rendezvous
+    else this.transport.prepare?.(rendezvous)
   }
 
   /** Reopens a stored room by id. */
@@ -255,6 +276,8 @@ export class Client extends Emitter<ClientEvents> {
   /** Connects every open room, now and later, to the network. */
   attachTransport (transport: Transport): void {
     this.transport = transport
+    if (this.toPrepare !== undefined) transport.prepare?.(this.toPrepare)
+    this.toPrepare = undefined
     // Loaded now, not on first use: peers may ask us for the files we hold.
     if (this.loadedFiles === undefined) void this.loadFiles()
     else this.loadedFiles.attach(transport.direct)

@@ -27,6 +27,11 @@ export interface Transport {
   publish(topic: string, frame: Uint8Array): Promise<number>
   /** Number of peers currently connected on a topic. */
   peerCount(topic: string): number
+  /**
+   * Connects to the members found under `rendezvous` before subscribing to their topic: for a
+   * room about to be joined, whose members are then already connected when it is. Optional.
+   */
+  prepare?(rendezvous: Uint8Array): void
   /** Direct requests to one peer at a time (file chunks); absent where a transport cannot. */
   readonly direct?: DirectChannel
 }

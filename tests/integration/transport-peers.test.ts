@@ -108,3 +108,42 @@ describe('the libp2p transport and a member on an earlier version of the app', (
       () => `the member has ${JSON.stringify(members[0].frames)}`)
   })
 })
+
+describe('the libp2p transport prepares for a room about to be joined', () => {
+  let relay: RelayProcess
+  let member: Member
+  let newcomer: { node: MeshNode, transport: Libp2pTransport } | undefined
+
+  beforeAll(async () => {
+    relay = await startRelayProcess()
+    member = await startMember(relay.multiaddrs, 'member')
+    // Dialable once its reservation gives it an address, which it registers at once.
+    await waitFor(() => member.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit/webrtc')), 10_000, () => 'the member has a relayed address')
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+  }, 30_000)
+
+  afterAll(async () => {
+    newcomer?.transport.stop()
+    await newcomer?.node.stop()
+    await member?.stop()
+    await relay?.stop()
+  })
+
+  it("connects to the room's members without subscribing, and counts them at once on subscribing", async () => {
+    const node = await createMeshNode({ relays: relay.multiaddrs })
+    const transport = new Libp2pTransport(node, relay.multiaddrs, { discoveryIntervalMs: 60_000 })
+    newcomer = { node, transport }
+    transport.prepare(new Uint8Array(32).fill(9)) // a room nobody is in: nothing to connect to
+    transport.prepare(RENDEZVOUS)
+    const direct = (): boolean => node.getConnections(member.node.peerId).some(c => c.limits === undefined)
+    await waitFor(direct, 20_000, () => `the newcomer connected to the member: ${JSON.stringify(node.getConnections().map(c => [String(c.remoteAddr), c.limits]))}`)
+    expect(member.node.services.pubsub.getSubscribers(TOPIC).map(String)).not.toContain(node.peerId.toString())
+
+    let counted = -1
+    transport.subscribe(TOPIC, { rendezvous: RENDEZVOUS, onFrame: async () => 'accept', onPeers: count => { counted = count } })
+    // Already connected: gossipsub only has to exchange the subscriptions.
+    await waitFor(() => counted === 1, 5_000, () => `the newcomer counted ${counted} peers`)
+    expect(await transport.publish(TOPIC, utf8('hello after preparing'))).toBe(1)
+    await waitFor(() => member.frames.includes('hello after preparing'), 10_000, () => `the member has ${JSON.stringify(member.frames)}`)
+  }, 60_000)
+})

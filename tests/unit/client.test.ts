@@ -4,6 +4,7 @@ import { bytesToHex } from '../../src/bytes.js'
 import { Client } from '../../src/client/client.js'
 import { roomIdOf } from '../../src/crypto/room-keys.js'
 import { MemoryNetwork } from '../../src/net/memory-network.js'
+import type { MemoryTransport } from '../../src/net/memory-network.js'
 import type { Room } from '../../src/room/room.js'
 import { parseRoomCode, roomCodeFromSecret } from '../../src/room/room-code.js'
 import { IdbStore } from '../../src/store/idb-store.js'
@@ -292,5 +293,39 @@ describe('Client over a memory network', () => {
     await annRoom.send('as Annie')
     await waitFor(async () => (await bobRoom.history()).length === 2, 'delivery')
     expect((await bobRoom.history()).map(m => m.name)).toEqual(['Ann', 'Annie'])
+  })
+})
+
+describe('Client preparing to join', () => {
+  /** A memory transport that records what it is asked to prepare. */
+  function recordingTransport (): { transport: MemoryTransport, prepared: string[] } {
+    const prepared: string[] = []
+    const transport = new MemoryNetwork().createTransport()
+    return { transport: Object.assign(transport, { prepare: (rendezvous: Uint8Array) => { prepared.push(bytesToHex(rendezvous)) } }), prepared }
+  }
+
+  it("prepares the rendezvous that joining the room then subscribes under, once the network is attached", async () => {
+    const ann = await open()
+    const code = (await ann.createRoom()).code.display
+    const bob = await open()
+    const { transport, prepared } = recordingTransport()
+    bob.prepareJoin(code) // before the network, as the app does on opening an invitation
+    expect(prepared).toEqual([])
+    bob.attachTransport(transport)
+    expect(prepared).toHaveLength(1)
+
+    await bob.joinRoom(code)
+    const subscribed = [...transport.subscriptions.values()].map(s => bytesToHex(s.rendezvous))
+    expect(subscribed).toEqual(prepared)
+  })
+
+  it('prepares at once when the network is there, and leaves a mistyped code alone', async () => {
+    const bob = await open()
+    const { transport, prepared } = recordingTransport()
+    bob.attachTransport(transport)
+    bob.prepareJoin('not a room code')
+    expect(prepared).toEqual([])
+    bob.prepareJoin((await (await open()).createRoom()).code.display)
+    expect(prepared).toHaveLength(1)
   })
 })

@@ -43,12 +43,17 @@ async function start (): Promise<void> {
   // contacts' inbox come after the first paint of rooms and history: the room on screen reads its
   // history first, and the network is most of the download (and compiling it holds the page for a
   // moment), and the worker's install fetches the whole app again. Except that whoever opens an
-  // invitation is about to join and has no history to see: there the network starts at once.
+  // invitation is about to join and has no history to see: there the network starts at once, and
+  // connects to the room's members while they type their name.
   let networkLoaded = (): void => {}
   const loaded = new Promise<void>(resolve => { networkLoaded = resolve })
   const connect = (): void => { startNetwork(client, { onLoaded: networkLoaded }) }
-  const invited = route.value.name === 'home' && route.value.invitedCode !== null
-  if (invited) connect()
+  const invitedCode = linked.name === 'home' ? linked.invitedCode : null
+  const invited = invitedCode !== null
+  if (invited) {
+    client.prepareJoin(invitedCode)
+    connect()
+  }
   afterFirstScreen(() => {
     const worker = registerServiceWorker().catch((err: Error) => {
       console.warn(`The app will not work offline: ${err.message}`)
