@@ -155,6 +155,9 @@ export class Libp2pTransport implements Transport {
     pubsub.subscribe(topic)
     this.topics.set(topic, { subscription, rounds: 0, peers: 0, members: new Map() })
     this.discoverNow(topic)
+    // Members we connected to before subscribing (see prepare) told us their topics then, and
+    // nothing will say so again: count them now (not during this call: the caller is subscribing).
+    queueMicrotask(this.onChange)
   }
 
   unsubscribe (topic: string): void {

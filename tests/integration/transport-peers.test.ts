@@ -138,6 +138,9 @@ describe('the libp2p transport prepares for a room about to be joined', () => {
     const direct = (): boolean => node.getConnections(member.node.peerId).some(c => c.limits === undefined)
     await waitFor(direct, 20_000, () => `the newcomer connected to the member: ${JSON.stringify(node.getConnections().map(c => [String(c.remoteAddr), c.limits]))}`)
     expect(member.node.services.pubsub.getSubscribers(TOPIC).map(String)).not.toContain(node.peerId.toString())
+    // The member's topics come with the connection, before the newcomer subscribes.
+    await waitFor(() => node.services.pubsub.getSubscribers(TOPIC).some(p => p.equals(member.node.peerId)), 10_000,
+      () => "the newcomer heard of the member's topic")
 
     let counted = -1
     transport.subscribe(TOPIC, { rendezvous: RENDEZVOUS, onFrame: async () => 'accept', onPeers: count => { counted = count } })
