@@ -27,6 +27,12 @@ export interface JoinResult {
     /** From the Join button's press (the form's submit, in the page) to the reply on screen. */
     afterJoinRuns: Array<number | null>
     medianAfterJoinMs: number | null
+    /**
+     * The same, when the name is typed after TYPING_MS on the page, as a person would: what they
+     * wait for after pressing Join. (The runs above type at once, while the page is still starting.)
+     */
+    typedAfterJoinRuns: Array<number | null>
+    medianTypedAfterJoinMs: number | null
     error?: string
   }
 }
@@ -35,6 +41,9 @@ export interface JoinResult {
 function replyPattern (t0: number): string {
   return `^join-reply\\|[\\d.]+\\|${String(t0).replace('.', '\\.')}$`
 }
+
+/** How long a person takes to read the invitation and type a name, in the second series of runs, ms. */
+export const TYPING_MS = 3_000
 
 /** What the page logs when the join form is shown, and when the room's message box is. */
 const FORM_SIGNAL = '__join_form_shown'
@@ -94,52 +103,80 @@ export async function measureJoin (init: {
       }
     }
     if (init.browser !== undefined) {
-      const times: Array<number | null> = []
-      const afterJoin: Array<number | null> = []
+      const instant: ChromiumRun[] = []
+      const typed: ChromiumRun[] = []
       try {
         const browser = await init.browser()
-        for (let i = 0; i < init.runs; i++) {
-          const context = await browser.newContext()
-          try {
-            const page = await context.newPage()
-            const t0 = nowMs()
-            await page.addInitScript(pageWatcher(t0))
-            const formShown = shownSignal(page, FORM_SIGNAL)
-            await page.goto(`${init.httpUrl}#join=${code}`)
-            await formShown
-            await page.getByRole('textbox', { name: 'Display name' }).fill(`browser${i}`)
-            const composerShown = shownSignal(page, COMPOSER_SIGNAL)
-            await page.getByRole('button', { name: 'Join' }).click()
-            await composerShown
-            const box = page.getByRole('textbox', { name: 'Message' })
-            await box.fill(`join-hello|${t0}`)
-            await box.press('Enter')
-            // The reply to this hello (history sync also brings earlier runs' replies along).
-            await page.getByRole('log').getByText(new RegExp(replyPattern(t0))).waitFor({ timeout: 20_000 })
-            // Both clocks are this machine's: the page's time origin plus its time, against t0.
-            const shownAt = await page.evaluate('performance.timeOrigin + window.__replyShownAt') as number
-            const joinPressedAt = await page.evaluate('performance.timeOrigin + window.__joinPressedAt') as number
-            times.push(round(shownAt - t0))
-            afterJoin.push(round(shownAt - joinPressedAt))
-            init.log(`  chromium join ${i + 1}: exchanged ${times[times.length - 1]} ms, ${afterJoin[afterJoin.length - 1]} ms after Join was pressed`)
-          } catch (err) {
-            times.push(null)
-            afterJoin.push(null)
-            init.log(`  chromium join ${i + 1} failed: ${(err as Error).message.split('\n')[0]}`)
-          } finally {
-            await context.close()
-          }
-        }
-        const done = times.filter((t): t is number => t !== null)
-        const doneAfterJoin = afterJoin.filter((t): t is number => t !== null)
-        result.chromium = { runs: times, completed: done.length, medianExchangedMs: median(done), afterJoinRuns: afterJoin, medianAfterJoinMs: median(doneAfterJoin) }
+        for (let i = 0; i < init.runs; i++) instant.push(await chromiumJoin(browser, init, code, `browser${i}`, 0))
+        for (let i = 0; i < init.runs; i++) typed.push(await chromiumJoin(browser, init, code, `typist${i}`, TYPING_MS))
+        result.chromium = chromiumSummary(instant, typed)
       } catch (err) {
-        result.chromium = { runs: times, completed: 0, medianExchangedMs: null, afterJoinRuns: afterJoin, medianAfterJoinMs: null, error: (err as Error).message.split('\n')[0] }
+        result.chromium = chromiumSummary(instant, typed, (err as Error).message.split('\n')[0])
       }
     }
     return result
   } finally {
     await Promise.all([member.stop(), joiner.stop()])
+  }
+}
+
+interface ChromiumRun {
+  exchangedMs: number | null
+  afterJoinMs: number | null
+}
+
+/**
+ * One join in a new browser context (a first visit): opens the invitation, types a name (at once,
+ * or after `typingMs` spent as a person reading the page and typing), presses Join, says hello and
+ * waits for the member's reply on screen.
+ */
+async function chromiumJoin (browser: Browser, init: { httpUrl: string, log: (line: string) => void }, code: string,
+  name: string, typingMs: number): Promise<ChromiumRun> {
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    const t0 = nowMs()
+    await page.addInitScript(pageWatcher(t0))
+    const formShown = shownSignal(page, FORM_SIGNAL)
+    await page.goto(`${init.httpUrl}#join=${code}`)
+    await formShown
+    if (typingMs > 0) await page.waitForTimeout(typingMs)
+    await page.getByRole('textbox', { name: 'Display name' }).fill(name)
+    const composerShown = shownSignal(page, COMPOSER_SIGNAL)
+    await page.getByRole('button', { name: 'Join' }).click()
+    await composerShown
+    const box = page.getByRole('textbox', { name: 'Message' })
+    await box.fill(`join-hello|${t0}`)
+    await box.press('Enter')
+    // The reply to this hello (history sync also brings earlier runs' replies along).
+    await page.getByRole('log').getByText(new RegExp(replyPattern(t0))).waitFor({ timeout: 20_000 })
+    // Both clocks are this machine's: the page's time origin plus its time, against t0.
+    const shownAt = await page.evaluate('performance.timeOrigin + window.__replyShownAt') as number
+    const joinPressedAt = await page.evaluate('performance.timeOrigin + window.__joinPressedAt') as number
+    const run = { exchangedMs: round(shownAt - t0), afterJoinMs: round(shownAt - joinPressedAt) }
+    init.log(`  chromium join (${name}${typingMs > 0 ? `, typing for ${typingMs} ms` : ''}): exchanged ${run.exchangedMs} ms, ${run.afterJoinMs} ms after Join was pressed`)
+    return run
+  } catch (err) {
+    init.log(`  chromium join (${name}) failed: ${(err as Error).message.split('\n')[0]}`)
+    return { exchangedMs: null, afterJoinMs: null }
+  } finally {
+    await context.close()
+  }
+}
+
+/** Medians over the runs that completed; with an error (the browser would not start), none counts. */
+function chromiumSummary (instant: ChromiumRun[], typed: ChromiumRun[], error?: string): NonNullable<JoinResult['chromium']> {
+  const done = (values: Array<number | null>): number[] => values.filter((v): v is number => v !== null)
+  const exchanged = done(instant.map(r => r.exchangedMs))
+  return {
+    runs: instant.map(r => r.exchangedMs),
+    completed: error === undefined ? exchanged.length : 0,
+    medianExchangedMs: error === undefined ? median(exchanged) : null,
+    afterJoinRuns: instant.map(r => r.afterJoinMs),
+    medianAfterJoinMs: error === undefined ? median(done(instant.map(r => r.afterJoinMs))) : null,
+    typedAfterJoinRuns: typed.map(r => r.afterJoinMs),
+    medianTypedAfterJoinMs: error === undefined ? median(done(typed.map(r => r.afterJoinMs))) : null,
+    ...(error !== undefined ? { error } : {})
   }
 }
 

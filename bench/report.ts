@@ -3,6 +3,7 @@
  * A target that was not measured is reported as such, never as a pass.
  */
 import type { Results } from './run.js'
+import { TYPING_MS } from './join.js'
 import type { LatencyRow } from './latency.js'
 
 export interface Target {
@@ -65,6 +66,8 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
     rows.push({ measure: 'join, Chromium: open link to reply on screen (median)', ours: j.chromium === undefined ? '-' : j.chromium.error ?? ms(j.chromium.medianExchangedMs) + of(j.chromium.completed, j.chromium.runs.length), baseline: '-', ratio: '-' })
     if (j.chromium !== undefined && j.chromium.error === undefined) {
       rows.push({ measure: 'join, Chromium: Join pressed to reply on screen (median)', ours: ms(j.chromium.medianAfterJoinMs), baseline: '-', ratio: '-' })
+      const typed = j.chromium.typedAfterJoinRuns
+      rows.push({ measure: `join, Chromium, name typed after ${TYPING_MS / 1_000} s: Join pressed to reply (median)`, ours: ms(j.chromium.medianTypedAfterJoinMs) + of(typed.filter(t => t !== null).length, typed.length), baseline: '-', ratio: '-' })
     }
   }
   for (const c of r.crypto?.rows ?? []) {
