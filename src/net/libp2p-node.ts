@@ -229,7 +229,7 @@ export async function newNodeKey (): Promise<PrivateKey> {
 /**
  * Noise's crypto: Node's own where it has it. In the browser noise uses @noble, whose first X25519
  * key would build the curve's base-point tables (about 90 ms of the page's main thread, on the way
- * to reaching the relay); its keys are made by the ladder instead (see x25519-ladder.ts).
+ * to reaching the relay); its keys come from x25519-ladder.ts instead, which spares that.
  */
 function noiseCrypto (): ICryptoInterface {
   if (defaultCrypto !== pureJsCrypto) return defaultCrypto
