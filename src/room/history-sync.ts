@@ -26,7 +26,7 @@ import {
   decodeSyncedMessages, encodeData, encodeRequest, encodeSummary, encodeSyncedMessages
 } from '../protocol/sync-bodies.js'
 import type { SyncedMessage } from '../protocol/sync-bodies.js'
-import type { Store } from '../store/store.js'
+import type { AuthorHead, Store } from '../store/store.js'
 import { fromRecord } from './message-record.js'
 import type { Epoch } from './epochs.js'
 import { RateLimiter } from './rate-limiter.js'
@@ -37,6 +37,11 @@ const REQUEST_AGAIN_AFTER_MS = 5_000
 const ANNOUNCE_EVERY_MS = 2_000
 /** How long a summary's news waits for messages still in flight before they are asked for, ms. */
 const IN_FLIGHT_GRACE_MS = 500
+/**
+ * Per member of the room, how much the moment of an answering summary is spread, ms (see
+ * `owe`): in a room of 50 the answers fall over 2.5 s, so the first is usually alone for a while.
+ */
+const ANSWER_SPREAD_PER_MEMBER_MS = 50
 
 export interface HistorySyncComponents {
   readonly store: Store
@@ -59,6 +64,12 @@ export class HistorySync {
   private readonly requested = new Map<string, number>()
   private readonly answerLimiter: RateLimiter
   private lastAnnounced = 0
+  /**
+   * What someone's summary showed they lack, by author (hex): our head for that author then. We
+   * owe the room a summary until one (ours or anyone's) shows at least that much.
+   */
+  private readonly owed = new Map<string, AuthorHead>()
+  private owedTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor (private readonly components: HistorySyncComponents) {
     // Per asking member: a few requests at once, then one every two seconds.
@@ -76,21 +87,30 @@ export class HistorySync {
       const head = await store.authorHead(roomId, author)
       if (head.maxSeq > 0) entries.push({ author: hexToBytes(author), maxSeq: head.maxSeq, held: head.count })
     }
+    this.settle(entries)
     await this.components.send(Kind.SyncSummary, encodeSummary(entries))
+  }
+
+  /** Stops the answer still waiting, if any (the room is closing). */
+  stop (): void {
+    clearTimeout(this.owedTimer)
+    this.owedTimer = undefined
+    this.owed.clear()
   }
 
   /** Someone's summary: ask them for what we lack; tell them if we hold what they lack. */
   async onSummary (from: Uint8Array, body: Uint8Array): Promise<void> {
     const { store, roomId } = this.components
     const theirs = decodeSummary(body)
+    // Whatever this summary shows, the room now knows someone holds it.
+    this.settle(theirs)
     const wanted: Array<{ author: Uint8Array, seq: number }> = []
-    let weHaveMore = false
     const listed = new Set<string>()
     for (const entry of theirs) {
       const author = bytesToHex(entry.author)
       listed.add(author)
       const ours = await store.authorHead(roomId, author)
-      if (ours.maxSeq > entry.maxSeq || (ours.count > entry.held)) weHaveMore = true
+      if (ours.maxSeq > entry.maxSeq || (ours.count > entry.held)) this.owe(author, ours)
       if (entry.held === 0 || (ours.maxSeq >= entry.maxSeq && ours.count === ours.maxSeq)) continue
       const room = MAX_REQUEST_SEQS - wanted.length
       if (room <= 0) break
@@ -104,7 +124,9 @@ export class HistorySync {
       }
     }
     for (const author of this.components.knownAuthors()) {
-      if (!listed.has(author) && (await store.authorHead(roomId, author)).maxSeq > 0) weHaveMore = true
+      if (listed.has(author)) continue
+      const ours = await store.authorHead(roomId, author)
+      if (ours.maxSeq > 0) this.owe(author, ours)
     }
     if (wanted.length > 0) {
       const now = this.components.now()
@@ -112,7 +134,53 @@ export class HistorySync {
       for (const w of wanted) this.requested.set(`${bytesToHex(w.author)}/${w.seq}`, now)
       setTimeout(() => { void this.request(from, wanted).catch(() => {}) }, IN_FLIGHT_GRACE_MS)
     }
-    if (weHaveMore) await this.announce()
+  }
+
+  /**
+   * Someone lacks what we hold of `author`: we answer with our summary, so they can ask for it;
+   * but not at once. Everyone else who holds it saw the same summary, and if all answered, a
+   * room of 50 would send 49 summaries for each one that showed a gap (each opened and checked
+   * by every member), and more gaps would show as the room fell behind: a busy 50-member bench
+   * room took in about 20 summaries a second per member that way, and fell minutes behind. So
+   * each waits a random moment, longer in a
+   * larger room, and does not answer when a summary showing as much comes first (`settle`).
+   * The wait also lets messages that were only in flight arrive.
+   */
+  private owe (author: string, ours: AuthorHead): void {
+    const before = this.owed.get(author)
+    if (before === undefined || ours.maxSeq > before.maxSeq || ours.count > before.count) this.owed.set(author, ours)
+    if (this.owedTimer !== undefined) return
+    const spread = this.components.knownAuthors().length * ANSWER_SPREAD_PER_MEMBER_MS
+    this.armAnswer(IN_FLIGHT_GRACE_MS + Math.random() * spread)
+  }
+
+  private armAnswer (delayMs: number): void {
+    this.owedTimer = setTimeout(() => {
+      this.owedTimer = undefined
+      if (this.owed.size === 0) return
+      // Summaries are still at most one per ANNOUNCE_EVERY_MS: wait for ours to be due.
+      const due = this.lastAnnounced + ANNOUNCE_EVERY_MS - this.components.now()
+      if (due > 0) this.armAnswer(due)
+      else void this.announce().catch(() => {})
+    }, delayMs)
+  }
+
+  /**
+   * Drops what we owe that `entries` (a summary) show someone holds. A member who claims more
+   * than it holds can only delay the answer: the one who lacks it asks that member, gets nothing,
+   * and asks again after the next heartbeat's summaries.
+   */
+  private settle (entries: Array<{ author: Uint8Array, maxSeq: number, held: number }>): void {
+    if (this.owed.size === 0) return
+    for (const entry of entries) {
+      const author = bytesToHex(entry.author)
+      const owed = this.owed.get(author)
+      if (owed !== undefined && entry.maxSeq >= owed.maxSeq && entry.held >= owed.count) this.owed.delete(author)
+    }
+    if (this.owed.size === 0) {
+      clearTimeout(this.owedTimer)
+      this.owedTimer = undefined
+    }
   }
 
   /**

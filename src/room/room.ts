@@ -232,6 +232,7 @@ export class Room extends Emitter<RoomEvents> {
     clearTimeout(this.heartbeat)
     clearTimeout(this.shareTimer)
     this.activity.stop()
+    this.sync.stop()
     if (this.transport !== undefined) {
       await this.sendPresence(false).catch(() => {})
       for (const topic of this.topics) this.transport.unsubscribe(topic)

@@ -2,8 +2,10 @@
  * History sync over the in-memory network: members who were apart converge.
  */
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { bytesToHex } from '../../src/bytes.js'
 import { Kind } from '../../src/protocol/bodies.js'
+import { HistorySync } from '../../src/room/history-sync.js'
 import { decodeRequest, decodeSummary, encodeRequest, encodeSummary, decodeSyncedMessages, encodeSyncedMessages } from '../../src/protocol/sync-bodies.js'
 import { MalformedError } from '../../src/errors.js'
 import { IdbStore } from '../../src/store/idb-store.js'
@@ -110,5 +112,82 @@ describe.each([
     expect((await store.getMessage('r', 'a', 5))?.seq).toBe(5)
     expect(await store.getMessage('r', 'a', 4)).toBeUndefined()
     await store.close()
+  })
+})
+
+describe('answering a summary that shows a gap', () => {
+  const roomId = 'r'
+  const writer = 'aa'.repeat(32)
+
+  /**
+   * Members who only announce summaries, over a broadcast that hands each one to every other
+   * member. `heads[i]` is how many of `writer`'s messages member i holds (1..n, no gaps); the
+   * test may change it.
+   */
+  function summaryRoom (heads: number[]): { syncs: HistorySync[], sent: number[], heard: Array<Array<{ from: number, maxSeq: number }>> } {
+    const sent = heads.map(() => 0)
+    const heard: Array<Array<{ from: number, maxSeq: number }>> = heads.map(() => [])
+    const keys = heads.map((_, i) => new Uint8Array(32).fill(i + 1))
+    const syncs: HistorySync[] = heads.map((_, i) => new HistorySync({
+      store: { authorHead: async (_room: string, author: string) => author === writer ? { maxSeq: heads[i], count: heads[i] } : { maxSeq: 0, count: 0 } } as unknown as Store,
+      roomId,
+      self: keys[i],
+      prekey: () => ({ publicKey: keys[i], secretKey: keys[i] }),
+      knownAuthors: () => [writer, ...keys.map(k => bytesToHex(k))],
+      epochById: () => undefined,
+      send: async (kind, body) => {
+        if (kind !== Kind.SyncSummary) return 0
+        sent[i]++
+        const maxSeq = decodeSummary(body).find(e => bytesToHex(e.author) === writer)?.maxSeq ?? 0
+        for (let j = 0; j < syncs.length; j++) {
+          if (j === i) continue
+          heard[j].push({ from: i, maxSeq })
+          await syncs[j].onSummary(keys[i], body)
+        }
+        return 1
+      },
+      take: async () => false,
+      now: () => Date.now()
+    }))
+    return { syncs, sent, heard }
+  }
+
+  afterEach(() => { vi.useRealTimers() })
+
+  it('is answered by one or two of the members who hold more, not by all of them', async () => {
+    vi.useFakeTimers()
+    // Member 0 holds nothing of what the 19 others hold.
+    const { syncs, sent, heard } = summaryRoom([0, ...Array<number>(19).fill(5)])
+    await syncs[0].announce(true)
+    await vi.advanceTimersByTimeAsync(10_000)
+    const answers = sent.slice(1).reduce((a, b) => a + b, 0)
+    expect(answers).toBeGreaterThanOrEqual(1)
+    expect(answers).toBeLessThanOrEqual(2)
+    // and the member who lacked them heard where they are
+    expect(heard[0].some(h => h.maxSeq === 5)).toBe(true)
+    for (const s of syncs) s.stop()
+  })
+
+  it('is not answered once a summary showing as much has gone round', async () => {
+    vi.useFakeTimers()
+    const { syncs, sent } = summaryRoom([0, 5, 5, 5])
+    await syncs[0].announce(true)
+    // Before anyone answers, a member who holds as much announces on its own (a heartbeat).
+    await syncs[3].announce(true)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(sent).toEqual([1, 0, 0, 1])
+  })
+
+  it('waits for messages in flight: a gap closed by the lagging member itself is not answered', async () => {
+    vi.useFakeTimers()
+    const heads = [3, 5, 5]
+    const { syncs, sent } = summaryRoom(heads)
+    await syncs[0].announce(true)
+    // The two messages it lacked arrive (by gossip) and its next summary says so, within 0.4 s.
+    await vi.advanceTimersByTimeAsync(400)
+    heads[0] = 5
+    await syncs[0].announce(true)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(sent).toEqual([2, 0, 0])
   })
 })
