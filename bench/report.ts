@@ -42,8 +42,9 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
         ratio: String(util.ratio(m?.result?.[key], b?.result?.[key]) ?? '-')
       })
     }
+    const gap = m?.gapMs ?? b?.gapMs
     rows.push({
-      measure: `delivered ${size} members`,
+      measure: `delivered ${size} members` + (gap !== undefined ? ` (a message every ${gap} ms)` : ''),
       ours: delivered(m),
       baseline: delivered(b),
       ratio: '-'
