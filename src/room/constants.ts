@@ -2,6 +2,8 @@ import type { RateLimit } from './rate-limiter.js'
 
 /** How often an online member says so, in a room of up to 15 online (see heartbeat.ts). */
 export const PRESENCE_INTERVAL_MS = 15_000
+/** A member's stored "last seen" may be this old while they keep talking (see Room.heard), ms. */
+export const MEMBER_SAVE_EVERY_MS = 60_000
 /** A member not heard from for this long is shown offline, in a room of up to 15 online. */
 export const PRESENCE_TIMEOUT_MS = 40_000
 /** Frames per member a room accepts; above it they are ignored (sync can fetch them later). */

@@ -46,7 +46,7 @@ import type { RateLimit } from './rate-limiter.js'
 import { generateRoomCode, roomCodeFromSecret } from './room-code.js'
 import type { RoomCode } from './room-code.js'
 import {
-  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, WAITING_FRAME_TTL_MS
+  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, MEMBER_SAVE_EVERY_MS, WAITING_FRAME_TTL_MS
 } from './constants.js'
 import { heartbeatIntervalMs, presenceTimeoutMs } from './heartbeat.js'
 
@@ -141,6 +141,8 @@ export class Room extends Emitter<RoomEvents> {
   private readonly memberRecords = new Map<string, MemberRecord>()
   /** Local receive time of each member's last presence or message, for "online". */
   private readonly lastHeard = new Map<string, number>()
+  /** When each member's record was last stored, by our clock (see `heard`). */
+  private readonly savedLastSeen = new Map<string, number>()
   private readonly lastEphemeral = new Map<string, number>()
   /** Latest prekey each member announced in each epoch: where our chain goes. */
   private readonly prekeys = new Map<string, Uint8Array>()
@@ -987,14 +989,32 @@ export class Room extends Emitter<RoomEvents> {
   }
 
   /** Records a sign of life from a member; `colour` comes with presence, a message keeps the last one. */
+  /**
+   * A member spoke or said where they are. The member list is sent out again, and the record
+   * stored, only when something it shows changed (someone new, a name, a colour, online or not),
+   * or the stored "last seen" is MEMBER_SAVE_EVERY_MS old: this runs for every message, and in a
+   * busy room rebuilding and sorting the whole list and writing the record each time was a
+   * share of every delivery.
+   */
   private async heard (key: string, name: string, online: boolean, colour?: number): Promise<void> {
     const now = this.now()
+    const before = this.memberRecords.get(key)
+    const wasOnline = this.isOnline(key, now)
     if (online) this.lastHeard.set(key, now)
     else this.lastHeard.delete(key)
-    const member: MemberRecord = { roomId: this.id, key, name, lastSeen: now, colour: colour ?? this.memberRecords.get(key)?.colour }
+    const member: MemberRecord = { roomId: this.id, key, name, lastSeen: now, colour: colour ?? before?.colour }
     this.memberRecords.set(key, member)
-    this.emit('members', this.members())
-    await this.components.store.putMember(member)
+    const shown = before === undefined || before.name !== name || before.colour !== member.colour || wasOnline !== online
+    if (shown) this.emit('members', this.members())
+    if (shown || now - (this.savedLastSeen.get(key) ?? 0) >= MEMBER_SAVE_EVERY_MS) {
+      this.savedLastSeen.set(key, now)
+      await this.components.store.putMember(member)
+    }
+  }
+
+  private isOnline (key: string, now: number): boolean {
+    const heard = this.lastHeard.get(key)
+    return heard !== undefined && now - heard < presenceTimeoutMs(this.onlineCount())
   }
 
   /**

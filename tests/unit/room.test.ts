@@ -221,6 +221,27 @@ describe('Room over a memory network, three clients', () => {
     await waitFor(() => ann.room.members().filter(m => m.online).length === 3, 'members online')
     expect(ann.room.members().map(m => [m.name, m.online, m.self])).toEqual([['Ann', true, true], ['Bob', true, false], ['Cat', true, false]])
   })
+
+  it('shows the member list again, and stores the member, when something shown changes, not for every message', async () => {
+    const [ann, bob] = await h.group(['Ann', 'Bob'])
+    await waitFor(() => ann.room.members().filter(m => m.online).length === 2, 'Bob online')
+    await pause()
+    const lists: string[][] = []
+    ann.room.on('members', list => { lists.push(list.map(m => `${m.name} ${m.online ? 'online' : 'offline'}`)) })
+    let stored = 0
+    const putMember = ann.store.putMember.bind(ann.store)
+    ann.store.putMember = async member => { stored++; await putMember(member) }
+    for (let i = 1; i <= 20; i++) await bob.room.send(`message ${i}`)
+    await waitFor(async () => (await texts(ann)).length === 20, 'the messages')
+    expect(lists).toEqual([])
+    expect(stored).toBe(0)
+    // A new name is shown and stored at once; and "last seen" is still kept, in memory.
+    await bob.client.setDisplayName('Bobby')
+    await bob.room.send('renamed')
+    await waitFor(() => lists.some(l => l.includes('Bobby online')), 'the new name')
+    expect(stored).toBeGreaterThanOrEqual(1)
+    expect(ann.room.members().find(m => m.name === 'Bobby')?.lastSeen).toBeGreaterThan(Date.now() - 5_000)
+  })
 })
 
 describe('Room removal and rotation', () => {
