@@ -988,13 +988,12 @@ export class Room extends Emitter<RoomEvents> {
     return true
   }
 
-  /** Records a sign of life from a member; `colour` comes with presence, a message keeps the last one. */
   /**
-   * A member spoke or said where they are. The member list is sent out again, and the record
-   * stored, only when something it shows changed (someone new, a name, a colour, online or not),
-   * or the stored "last seen" is MEMBER_SAVE_EVERY_MS old: this runs for every message, and in a
-   * busy room rebuilding and sorting the whole list and writing the record each time was a
-   * share of every delivery.
+   * Records a sign of life from a member; `colour` comes with presence, a message keeps the last
+   * one. The member list is sent out again, and the record stored, only when something it shows
+   * changed (someone new, a name, a colour, online or not), or the stored "last seen" is
+   * MEMBER_SAVE_EVERY_MS old: this runs for every message, and in a busy room rebuilding and
+   * sorting the whole list and writing the record each time was a share of every delivery.
    */
   private async heard (key: string, name: string, online: boolean, colour?: number): Promise<void> {
     const now = this.now()
