@@ -38,8 +38,8 @@ const ANNOUNCE_EVERY_MS = 2_000
 /** How long a summary's news waits for messages still in flight before they are asked for, ms. */
 const IN_FLIGHT_GRACE_MS = 500
 /**
- * Per member of the room, how much the moment of an answering summary is spread, ms (see
- * `owe`): in a room of 50 the answers fall over 2.5 s, so the first is usually alone for a while.
+ * Per member online, how much the moment of an answering summary is spread, ms (see `owe`):
+ * with 50 online the answers fall over 2.5 s, so the first is usually alone for a while.
  */
 const ANSWER_SPREAD_PER_MEMBER_MS = 50
 
@@ -51,6 +51,8 @@ export interface HistorySyncComponents {
   readonly prekey: () => { readonly publicKey: Uint8Array, readonly secretKey: Uint8Array }
   /** Every author (hex) this room has seen, ourselves included. */
   knownAuthors(): string[]
+  /** Members online now, ourselves included: how widely answers are spread (see `owe`). */
+  online(): number
   /** The epoch with this id, if we hold it: only its messages can be checked. */
   epochById(epochIdHex: string): Epoch | undefined
   /** Sends a plain message of `kind` on the current epoch. */
@@ -142,15 +144,15 @@ export class HistorySync {
    * room of 50 would send 49 summaries for each one that showed a gap (each opened and checked
    * by every member), and more gaps would show as the room fell behind: a busy 50-member bench
    * room took in about 20 summaries a second per member that way, and fell minutes behind. So
-   * each waits a random moment, longer in a
-   * larger room, and does not answer when a summary showing as much comes first (`settle`).
-   * The wait also lets messages that were only in flight arrive.
+   * each waits a random moment, longer with more members online, and does not answer when a
+   * summary showing as much comes first (`settle`). The wait also lets messages that were only
+   * in flight arrive.
    */
   private owe (author: string, ours: AuthorHead): void {
     const before = this.owed.get(author)
     if (before === undefined || ours.maxSeq > before.maxSeq || ours.count > before.count) this.owed.set(author, ours)
     if (this.owedTimer !== undefined) return
-    const spread = this.components.knownAuthors().length * ANSWER_SPREAD_PER_MEMBER_MS
+    const spread = this.components.online() * ANSWER_SPREAD_PER_MEMBER_MS
     this.armAnswer(IN_FLIGHT_GRACE_MS + Math.random() * spread)
   }
 

@@ -195,6 +195,7 @@ export class Room extends Emitter<RoomEvents> {
       self: components.identity.publicKey,
       prekey: () => keys.prekey,
       knownAuthors: () => [this.self, ...this.memberRecords.keys()].filter((k, i, all) => all.indexOf(k) === i),
+      online: () => this.onlineCount(),
       epochById: id => this.epochs.all().find(e => bytesToHex(e.epochId) === id),
       send: async (kind, body) => this.removed ? 0 : await this.sendPlain(this.epochs.current, kind, body),
       take: async (epoch, message) => await this.takeSynced(epoch, message),

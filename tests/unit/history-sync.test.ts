@@ -134,6 +134,7 @@ describe('answering a summary that shows a gap', () => {
       self: keys[i],
       prekey: () => ({ publicKey: keys[i], secretKey: keys[i] }),
       knownAuthors: () => [writer, ...keys.map(k => bytesToHex(k))],
+      online: () => heads.length,
       epochById: () => undefined,
       send: async (kind, body) => {
         if (kind !== Kind.SyncSummary) return 0
