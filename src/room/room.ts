@@ -160,6 +160,8 @@ export class Room extends Emitter<RoomEvents> {
   private flushAgain = false
   private started = false
   private removedAt: number | undefined
+  /** The newest shown message's time, as stored in the room's record (see touch). */
+  private lastActivity: number
   private lastAnnounced = 0
   private lastAsked = 0
   /**
@@ -184,6 +186,7 @@ export class Room extends Emitter<RoomEvents> {
     const keys = this.keys = new KeyBook(components.identity.publicKey, this.now)
     this.limiter = new RateLimiter(init.rateLimit ?? DEFAULT_RATE_LIMIT, this.now)
     this.removedAt = record.removedAt
+    this.lastActivity = record.lastActivity
     this.startedAt = this.now()
     this.activity = new RoomActivity(this.now, {
       typing: keys => { this.emit('typing', keys) },
@@ -390,7 +393,7 @@ export class Room extends Emitter<RoomEvents> {
     const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
     await store.addMessage(record)
     if (isShownKind(kind)) {
-      await this.touch(record.timestamp)
+      this.touch(record.timestamp)
       this.emit('message', record)
     } else {
       await this.applyEffect(signed, this.self)
@@ -626,7 +629,7 @@ export class Room extends Emitter<RoomEvents> {
     }
     this.activity.typing(author, false)
     if (!own) await this.heard(author, record.name, record.membership !== 'left')
-    await this.touch(record.timestamp)
+    this.touch(record.timestamp)
     this.emit('message', record)
     return 'accept'
   }
@@ -888,7 +891,7 @@ export class Room extends Emitter<RoomEvents> {
       await this.components.store.putMember(member)
       this.emit('members', this.members())
     }
-    await this.touch(record.timestamp)
+    this.touch(record.timestamp)
     this.emit('message', record)
     return true
   }
@@ -1123,10 +1126,17 @@ export class Room extends Emitter<RoomEvents> {
     for (const m of resend) await this.sendStored(m.kind, m.body, m.timestamp)
   }
 
-  private async touch (timestamp: number): Promise<void> {
-    const store = this.components.store
-    const room = await store.getRoom(this.id)
-    if (room !== undefined && timestamp > room.lastActivity) await store.updateRoom(this.id, { lastActivity: timestamp })
+  /**
+   * Records a shown message's time as the room's last activity (the room list's order), when it
+   * is the newest. Only this room writes it, so the time in memory is the stored one, and a
+   * message costs no read. The write starts before the message is announced, so whoever reads
+   * the room after that sees it; it is not waited for: the message itself is stored already. (A
+   * failed write leaves only the list's order behind; the app's store reports it to the user.)
+   */
+  private touch (timestamp: number): void {
+    if (timestamp <= this.lastActivity) return
+    this.lastActivity = timestamp
+    this.components.store.updateRoom(this.id, { lastActivity: timestamp }).catch(() => {})
   }
 
 }

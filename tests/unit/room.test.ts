@@ -242,6 +242,23 @@ describe('Room over a memory network, three clients', () => {
     expect(stored).toBeGreaterThanOrEqual(1)
     expect(ann.room.members().find(m => m.name === 'Bobby')?.lastSeen).toBeGreaterThan(Date.now() - 5_000)
   })
+
+  it("keeps the room's last activity without reading the room for every message, and shows a message without waiting for that write", async () => {
+    const [ann, bob] = await h.group(['Ann', 'Bob'])
+    await pause()
+    let reads = 0
+    const getRoom = ann.store.getRoom.bind(ann.store)
+    ann.store.getRoom = async id => { reads++; return await getRoom(id) }
+    for (let i = 1; i <= 20; i++) await bob.room.send(`message ${i}`)
+    await waitFor(async () => (await texts(ann)).length === 20, 'the messages')
+    expect(reads).toBe(0)
+    const newest = (await ann.room.history(1))[0]
+    expect((await getRoom(ann.room.id))?.lastActivity).toBe(newest.timestamp)
+    // A store that takes its time over the write does not hold the message back.
+    ann.store.updateRoom = async () => await new Promise(() => {})
+    await bob.room.send('still shown')
+    await waitFor(async () => (await texts(ann)).includes('still shown'), 'the message, while its room record is being written')
+  })
 })
 
 describe('Room removal and rotation', () => {
