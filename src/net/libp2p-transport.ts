@@ -312,6 +312,7 @@ export class Libp2pTransport implements Transport {
         try {
           await this.node.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
           this.unreachableUntil.delete(id)
+          this.closeRelayed(member.peerId)
           return
         } catch {
           // try the next address
@@ -320,6 +321,17 @@ export class Libp2pTransport implements Transport {
       this.unreachableUntil.set(id, Date.now() + UNREACHABLE_PAUSE_MS)
     } finally {
       this.dialling.delete(id)
+    }
+  }
+
+  /**
+   * Closes the relayed connections to a member we now reach directly. They carried only the
+   * WebRTC signalling; left open, the relay forwards their keep-alives and holds a circuit for
+   * each pair of members until its time limit, for nothing.
+   */
+  private closeRelayed (peerId: PeerId): void {
+    for (const connection of this.node.getConnections(peerId)) {
+      if (connection.limits !== undefined) void connection.close().catch(() => {})
     }
   }
 

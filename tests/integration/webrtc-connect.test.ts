@@ -10,7 +10,9 @@
  *   dialler saw the connection up. Without that fix (same script) the dialler waits for the
  *   closed channel to open, and the dial fails on its timeout;
  * - members identify each other over the direct connection, not over the relayed one that
- *   carries the signalling.
+ *   carries the signalling;
+ * - once connected directly, members close that relayed connection: the relay carries nothing
+ *   more between them.
  */
 import { RTCPeerConnection } from 'node-datachannel/polyfill'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -75,6 +77,14 @@ describe('a WebRTC connection between two members', () => {
       expect(answerApplied, `the dialler ${answerer.dialler} applied the answer`).toBeGreaterThanOrEqual(0)
       if (firstCandidate >= 0) expect(firstCandidate, `first candidate of ${answerer.dialler}`).toBeGreaterThan(answerApplied)
     }
+  })
+
+  it('closes the relayed connection once the two reach each other directly', async () => {
+    const [ada, ben] = peers
+    const between = (): string[] => [...ada.node.getConnections(ben.node.peerId), ...ben.node.getConnections(ada.node.peerId)]
+      .map(c => c.limits === undefined ? 'direct' : 'relayed')
+    await waitFor(() => !between().includes('relayed'), 10_000, () => `connections between the two: ${between().join(', ')}`)
+    expect(between()).toContain('direct')
   })
 })
 
