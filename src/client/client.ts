@@ -21,6 +21,11 @@ import type { FileTransfers, FileTransfersInit } from '../files/file-transfers.j
 
 /** The avatar colour is kept beside the name: both are how the user looks to others. */
 const COLOUR_KEY = 'avatarColour'
+/**
+ * Room activity re-reads the room list at most this often, ms. A busy room has many messages a
+ * second, and each reading is an IndexedDB read of every room and a render of the list.
+ */
+const ACTIVITY_LIST_SPACING_MS = 250
 
 export interface ClientComponents {
   readonly store: Store
@@ -65,6 +70,9 @@ export class Client extends Emitter<ClientEvents> {
   private loadedFiles: FileTransfers | undefined
   private announcingRooms: Promise<void> | undefined
   private roomsChanged = false
+  /** When the room list was last read (performance.now()), and the reading activity waits for. */
+  private roomsReadAt = -Infinity
+  private activityTimer: ReturnType<typeof setTimeout> | undefined
 
   private constructor (
     private readonly components: ClientComponents,
@@ -218,7 +226,7 @@ export class Client extends Emitter<ClientEvents> {
     }, record, this.components.roomInit)
     room.on('message', message => {
       this.emit('message', message)
-      void this.announceRooms()
+      this.announceActivity()
     })
     room.on('contact', signal => { void this.loadContacts().then(async contacts => await contacts.receive(id, signal)) })
     // Someone (back) in the room may hold a file nobody had a moment ago.
@@ -285,6 +293,7 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   async close (): Promise<void> {
+    clearTimeout(this.activityTimer)
     this.loadedContacts?.stop()
     await Promise.all([...this.rooms.values()].map(async opening => { await (await opening).stop() }))
     this.rooms.clear()
@@ -306,9 +315,28 @@ export class Client extends Emitter<ClientEvents> {
     this.announcingRooms = (async () => {
       while (this.roomsChanged) {
         this.roomsChanged = false
+        this.roomsReadAt = performance.now()
         this.emit('rooms', await this.listRooms())
       }
     })().finally(() => { this.announcingRooms = undefined })
     await this.announcingRooms
+  }
+
+  /**
+   * Announces the room list after activity in a room (a message in, out or changed), which moves
+   * the room up the list: at once, unless the list was read less than ACTIVITY_LIST_SPACING_MS
+   * ago; then once when that time is up, for all the activity in between.
+   */
+  private announceActivity (): void {
+    if (this.activityTimer !== undefined) return
+    const wait = this.roomsReadAt + ACTIVITY_LIST_SPACING_MS - performance.now()
+    if (wait <= 0) {
+      void this.announceRooms()
+      return
+    }
+    this.activityTimer = setTimeout(() => {
+      this.activityTimer = undefined
+      void this.announceRooms()
+    }, wait)
   }
 }
