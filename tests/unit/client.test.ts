@@ -21,6 +21,20 @@ async function settle (): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>(resolve => setImmediate(resolve))
 }
 
+/**
+ * A store that counts how often the room list is read. Its reads wait for `gate`, which is open
+ * unless a test closes it (a slow IndexedDB).
+ */
+class CountingStore extends MemoryStore {
+  reads = 0
+  gate: Promise<void> = Promise.resolve()
+  override async listRooms (): Promise<RoomRecord[]> {
+    this.reads++
+    await this.gate
+    return await super.listRooms()
+  }
+}
+
 async function catchAsync (fn: () => Promise<unknown>): Promise<Error> {
   try {
     await fn()
@@ -195,23 +209,19 @@ describe('Client rooms', () => {
     expect(lists.at(-1)![0].lastActivity).toBe(clock)
   })
 
-  it('reads the room list once or twice, not once per message, for a burst of messages, and announces the newest', async () => {
-    // A store whose room list is read only when the test lets it, like a slow IndexedDB.
-    class GatedStore extends MemoryStore {
-      reads = 0
-      gate: Promise<void> = Promise.resolve()
-      override async listRooms (): Promise<RoomRecord[]> {
-        this.reads++
-        await this.gate
-        return await super.listRooms()
-      }
-    }
-    const store = new GatedStore()
+  /** A client with one room, whose store counts room-list reads, and the lists it announces. */
+  async function roomWithCountedList (): Promise<{ store: CountingStore, room: Room, lists: RoomRecord[][] }> {
+    const store = new CountingStore()
     const client = await open(store)
     await client.setDisplayName('Ann')
     const room = await client.createRoom()
     const lists: RoomRecord[][] = []
     client.on('rooms', rooms => { lists.push(rooms) })
+    return { store, room, lists }
+  }
+
+  it('reads the room list once or twice, not once per message, for a burst of messages, and announces the newest', async () => {
+    const { store, room, lists } = await roomWithCountedList()
     let release = (): void => {}
     store.gate = new Promise(resolve => { release = resolve })
     const readsBefore = store.reads
@@ -228,19 +238,7 @@ describe('Client rooms', () => {
   })
 
   it('reads the room list a few times a second, not once per message, while a room is busy', async () => {
-    class CountingStore extends MemoryStore {
-      reads = 0
-      override async listRooms (): Promise<RoomRecord[]> {
-        this.reads++
-        return await super.listRooms()
-      }
-    }
-    const store = new CountingStore()
-    const client = await open(store)
-    await client.setDisplayName('Ann')
-    const room = await client.createRoom()
-    const lists: RoomRecord[][] = []
-    client.on('rooms', rooms => { lists.push(rooms) })
+    const { store, room, lists } = await roomWithCountedList()
     const readsBefore = store.reads
     // 40 messages over at least 400 ms: a reading every 250 ms is 2 or 3 of them (fewer than 10
     // even where the machine is slow), where every message used to be one.
