@@ -9,6 +9,12 @@ export class MemoryStore implements Store {
   private readonly messages = new Map<string, MessageRecord>()
   /** Per room and author: highest seq and count held, kept up to date so history sync does not scan. */
   private readonly heads = new Map<string, { roomId: string, maxSeq: number, count: number }>()
+  /**
+   * Keys of messages stored or marked as pending, as IdbStore's index by state: the outbox is
+   * read on every send, and scanning every message for it grew with the history. A key whose
+   * message has since been sent or removed is dropped when the outbox is next read.
+   */
+  private readonly maybePending = new Set<string>()
   private readonly members = new Map<string, MemberRecord>()
   /** File id -> chunk index -> sealed chunk. */
   private readonly fileChunks = new Map<string, Map<number, Uint8Array>>()
@@ -61,6 +67,7 @@ export class MemoryStore implements Store {
     const key = messageKey(message.roomId, message.author, message.seq)
     if (this.messages.has(key)) return false
     this.messages.set(key, { ...message })
+    if (message.state === 'pending') this.maybePending.add(key)
     const headKey = `${message.roomId}/${message.author}`
     const head = this.heads.get(headKey) ?? { roomId: message.roomId, maxSeq: 0, count: 0 }
     this.heads.set(headKey, { roomId: message.roomId, maxSeq: Math.max(head.maxSeq, message.seq), count: head.count + 1 })
@@ -90,8 +97,11 @@ export class MemoryStore implements Store {
   }
 
   async setMessageState (roomId: string, author: string, seq: number, state: MessageState): Promise<void> {
-    const message = this.messages.get(messageKey(roomId, author, seq))
-    if (message !== undefined) message.state = state
+    const key = messageKey(roomId, author, seq)
+    const message = this.messages.get(key)
+    if (message === undefined) return
+    message.state = state
+    if (state === 'pending') this.maybePending.add(key)
   }
 
   async removeMessage (roomId: string, author: string, seq: number): Promise<void> {
@@ -108,7 +118,9 @@ export class MemoryStore implements Store {
   }
 
   async replaceMessage (message: MessageRecord): Promise<void> {
-    this.messages.set(messageKey(message.roomId, message.author, message.seq), { ...message })
+    const key = messageKey(message.roomId, message.author, message.seq)
+    this.messages.set(key, { ...message })
+    if (message.state === 'pending') this.maybePending.add(key)
   }
 
   async latestMessages (roomId: string, limit: number): Promise<MessageRecord[]> {
@@ -116,9 +128,13 @@ export class MemoryStore implements Store {
   }
 
   async pendingMessages (roomId: string): Promise<MessageRecord[]> {
-    // Only the pending ones are copied and sorted: this runs on every send.
-    return [...this.messages.values()].filter(m => m.roomId === roomId && m.state === 'pending')
-      .sort((a, b) => a.seq - b.seq).map(m => ({ ...m }))
+    const pending: MessageRecord[] = []
+    for (const key of this.maybePending) {
+      const message = this.messages.get(key)
+      if (message?.state !== 'pending') this.maybePending.delete(key)
+      else if (message.roomId === roomId) pending.push({ ...message })
+    }
+    return pending.sort((a, b) => a.seq - b.seq)
   }
 
   async searchMessages (query: string, options: SearchOptions = {}): Promise<MessageRecord[]> {

@@ -269,6 +269,20 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
         expect(await store.pendingMessages(ROOM_A)).toEqual([resigned])
       })
 
+      it('keeps the pending list right through removals, replacements and a message sent again', async () => {
+        for (let seq = 1; seq <= 4; seq++) await store.addMessage(message({ seq, state: 'pending' }))
+        await store.removeMessage(ROOM_A, ME, 1)
+        await store.replaceMessage(message({ seq: 2, state: 'sent' }))
+        await store.setMessageState(ROOM_A, ME, 3, 'sent')
+        expect((await store.pendingMessages(ROOM_A)).map(m => m.seq)).toEqual([4])
+        // The same numbers again: 1 stored as sent, 3 back to pending.
+        await store.addMessage(message({ seq: 1, state: 'sent' }))
+        await store.setMessageState(ROOM_A, ME, 3, 'pending')
+        expect((await store.pendingMessages(ROOM_A)).map(m => m.seq)).toEqual([3, 4])
+        await store.deleteMessages(ROOM_A)
+        expect(await store.pendingMessages(ROOM_A)).toEqual([])
+      })
+
       it('does not let a change to a returned message reach the store', async () => {
         await store.addMessage(message({ seq: 1, state: 'pending' }))
         const [read] = await store.latestMessages(ROOM_A, 1)
