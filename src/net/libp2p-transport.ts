@@ -95,6 +95,11 @@ interface TopicState {
   peers: number
   /** The other members, as last found at the relays, by peer id. */
   members: Map<string, DiscoveredPeer>
+  /**
+   * How many other members we know of (see otherMembersKnown), counted when a frame first needs
+   * it after a change: every frame needs it, and counting builds a peer id per subscriber.
+   */
+  othersKnown?: number
 }
 
 export class Libp2pTransport implements Transport {
@@ -108,6 +113,7 @@ export class Libp2pTransport implements Transport {
   /** Members whose last dial failed, by peer id: when to try them again. */
   private readonly unreachableUntil = new Map<string, number>()
   private readonly onChange = (): void => {
+    for (const state of this.topics.values()) state.othersKnown = undefined
     this.recountDelayMs = RECOUNT_FIRST_MS
     this.recount()
   }
@@ -249,6 +255,7 @@ export class Libp2pTransport implements Transport {
     }))
     if (this.topics.get(topic) !== state) return
     state.members = found
+    state.othersKnown = undefined
     const delay = Math.min(this.discoveryIntervalMs, 250 * 2 ** state.rounds++)
     clearTimeout(state.timer) // a round started in between (discoverNow) also scheduled one
     state.timer = setTimeout(() => { void this.discover(topic) }, delay)
@@ -283,9 +290,12 @@ export class Libp2pTransport implements Transport {
    * only makes us pass messages on when it was not needed).
    */
   private otherMembersKnown (topic: string): number {
-    const ids = new Set(this.topics.get(topic)?.members.keys())
+    const state = this.topics.get(topic)
+    if (state?.othersKnown !== undefined) return state.othersKnown
+    const ids = new Set(state?.members.keys())
     for (const peer of this.node.services.pubsub.getSubscribers(topic)) ids.add(peer.toString())
     ids.delete(this.node.peerId.toString())
+    if (state !== undefined) state.othersKnown = ids.size
     return ids.size
   }
 
