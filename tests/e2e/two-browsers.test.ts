@@ -111,6 +111,24 @@ describe('two people chatting in Chromium', () => {
     await pb.screenshot({ path: `${SHOTS}/room-phone.png` })
   })
 
+  it('opens an invitation with the cursor in the name field, where Enter joins', async () => {
+    const carol = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    try {
+      const pc = await carol.newPage()
+      await pc.goto(link)
+      await expect.poll(async () => await pc.evaluate(() => document.activeElement?.id)).toBe('display-name')
+      await pc.keyboard.type('Carol')
+      await pc.keyboard.press('Enter')
+      const box = pc.getByRole('textbox', { name: 'Message' })
+      await box.fill('Carol here, joined with Enter')
+      await box.press('Enter')
+      await pa.getByRole('log').getByText('Carol here, joined with Enter').waitFor({ timeout: 30_000 })
+      expect(await pc.getByRole('heading', { name: `Room ${code.slice(0, 5)}` }).count()).toBe(1)
+    } finally {
+      await carol.close()
+    }
+  })
+
   it('asks no STUN server when the relay names none', async () => {
     // A public STUN server would learn who talks to whom; the relay's operator may name one (--stun).
     const used = await pb.evaluate(() => (window as unknown as { iceServersUsed: RTCIceServer[][] }).iceServersUsed)

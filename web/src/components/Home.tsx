@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { createRoom, displayName, joinRoom, rooms, setDisplayName } from '../state.js'
 import { RestoreCard } from './RestoreCard.js'
 import { navigate } from '../router.js'
@@ -12,6 +12,12 @@ export function Home ({ invitedCode }: { invitedCode: string | null }) {
   const [busy, setBusy] = useState(false)
   const nameInput = useRef<HTMLInputElement>(null)
   const codeInput = useRef<HTMLInputElement>(null)
+
+  // Someone opening an invitation has one thing to do: say who they are. The cursor waits in the
+  // name field, and Enter there joins (the field belongs to the join form too, see below).
+  useEffect(() => {
+    if (invitedCode !== null && name === '') nameInput.current?.focus()
+  }, [invitedCode])
 
   /** Saves the name if needed; false (with the field focused) when there is none. */
   const ensureName = async (): Promise<boolean> => {
@@ -72,6 +78,7 @@ export function Home ({ invitedCode }: { invitedCode: string | null }) {
       <div class='card'>
         <label for='display-name'>Display name</label>
         <input id='display-name' ref={nameInput} type='text' autoComplete='nickname' maxLength={40}
+          form={invitedCode !== null ? 'join-form' : undefined}
           value={name} placeholder='How others see you'
           aria-invalid={nameError !== null} aria-describedby={nameError !== null ? 'name-error' : undefined}
           onInput={e => { setName(e.currentTarget.value) }}
@@ -81,7 +88,7 @@ export function Home ({ invitedCode }: { invitedCode: string | null }) {
 
       <div class='choices'>
         {invitedCode === null && startCard}
-        <form class='card' onSubmit={e => { void onJoin(e) }} noValidate>
+        <form id='join-form' class='card' onSubmit={e => { void onJoin(e) }} noValidate>
           <h2>Join a room</h2>
           <label for='join-code'>Room code</label>
           <input id='join-code' ref={codeInput} type='text' autoComplete='off' autoCapitalize='characters'
