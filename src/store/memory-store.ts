@@ -28,23 +28,23 @@ export class MemoryStore implements Store {
   }
 
   async listRooms (): Promise<RoomRecord[]> {
-    return [...this.rooms.values()].map(r => structuredClone(r))
+    return [...this.rooms.values()].map(copyRoom)
   }
 
   async getRoom (id: string): Promise<RoomRecord | undefined> {
     const room = this.rooms.get(id)
-    return room === undefined ? undefined : structuredClone(room)
+    return room === undefined ? undefined : copyRoom(room)
   }
 
   async putRoom (room: RoomRecord): Promise<void> {
-    this.rooms.set(room.id, structuredClone(room))
+    this.rooms.set(room.id, copyRoom(room))
   }
 
   async updateRoom (id: string, settings: RoomSettings): Promise<RoomRecord | undefined> {
     const room = this.rooms.get(id)
     if (room === undefined) return undefined
-    Object.assign(room, structuredClone(settings))
-    return structuredClone(room)
+    Object.assign(room, settings.epochs === undefined ? settings : { ...settings, epochs: structuredClone(settings.epochs) })
+    return copyRoom(room)
   }
 
   async deleteRoom (id: string): Promise<void> {
@@ -181,4 +181,14 @@ export class MemoryStore implements Store {
 
 function messageKey (roomId: string, author: string, seq: number): string {
   return `${roomId}/${author}/${seq}`
+}
+
+/**
+ * A copy of a room record that shares nothing with it, as a database would hand out. Its only
+ * nested field is `epochs`; the rest are plain values, copied as they are. A room's last activity
+ * is written for every message shown, and cloning the whole record for it with structuredClone
+ * was 5% of a benchmark member process's main thread.
+ */
+function copyRoom (room: RoomRecord): RoomRecord {
+  return room.epochs === undefined ? { ...room } : { ...room, epochs: structuredClone(room.epochs) }
 }

@@ -301,6 +301,18 @@ export function describeStore (name: string, open: () => Promise<Store>): void {
         expect(await store.getRoom(ROOM_B)).toBeUndefined()
       })
 
+      it('keeps a copy of the epochs it is given, and returns one: changing either changes nothing stored', async () => {
+        await store.putRoom(room(ROOM_A))
+        const epochs = [{ number: 0, secret: '7KQ2MX9D4RT0V1ABCDEFGHJKMN' }]
+        const updated = await store.updateRoom(ROOM_A, { epochs })
+        epochs.push({ number: 1, secret: '0123456789ABCDEFGHJKMNPQRS' })
+        updated!.epochs!.push({ number: 2, secret: '0123456789ABCDEFGHJKMNPQRS' })
+        updated!.lastActivity = 12345
+        const stored = await store.getRoom(ROOM_A)
+        expect(stored!.epochs).toEqual([{ number: 0, secret: '7KQ2MX9D4RT0V1ABCDEFGHJKMN' }])
+        expect(stored!.lastActivity).toBe(0)
+      })
+
       it('does not lose one setting to another changed at the same time', async () => {
         await store.putRoom(room(ROOM_A))
         await Promise.all([store.updateRoom(ROOM_A, { lastRead: 9 }), store.updateRoom(ROOM_A, { muted: true })])
