@@ -10,6 +10,7 @@ import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { decodeGossipFrame, encodeGossipFrame, shouldPassOn } from './gossip-frame.js'
+import { retryDelayMs } from './dial-retry.js'
 import { Libp2pDirect } from './libp2p-direct.js'
 import type { MeshNode } from './libp2p-node.js'
 import { rendezvousRegister, rendezvousUnregister } from './rendezvous-client.js'
@@ -33,8 +34,8 @@ const REGISTRATION_TTL_SECONDS = 60
  * (the subscription, if it comes, registers again for the usual time).
  */
 const PREPARE_TTL_SECONDS = 20
-/** How long a member whose dial failed is passed over (it may have left without saying so), ms. */
-const UNREACHABLE_PAUSE_MS = 30_000
+/** How long after its last failed dial a member's failures are forgotten, ms. */
+const FORGET_FAILURES_MS = 5 * 60_000
 const DIAL_TIMEOUT_MS = 10_000
 /** Members dialled at once, per round. */
 const DIALS_AT_ONCE = 2
@@ -110,8 +111,8 @@ export class Libp2pTransport implements Transport {
   private readonly roomNeighbours: number
   /** Members being dialled now, by peer id. */
   private readonly dialling = new Set<string>()
-  /** Members whose last dial failed, by peer id: when to try them again. */
-  private readonly unreachableUntil = new Map<string, number>()
+  /** Members whose last dials failed, by peer id: how many in a row, and when to try again. */
+  private readonly dialFailures = new Map<string, { count: number, retryAt: number }>()
   private readonly onChange = (): void => {
     for (const state of this.topics.values()) state.othersKnown = undefined
     this.recountDelayMs = RECOUNT_FIRST_MS
@@ -263,7 +264,11 @@ export class Libp2pTransport implements Transport {
 
   private async connectTo (members: Map<string, DiscoveredPeer>): Promise<void> {
     const now = Date.now()
-    for (const [id, until] of this.unreachableUntil) if (until <= now) this.unreachableUntil.delete(id)
+    const unreachable = new Set<string>()
+    for (const [id, failed] of this.dialFailures) {
+      if (failed.retryAt > now) unreachable.add(id)
+      else if (failed.retryAt + FORGET_FAILURES_MS <= now) this.dialFailures.delete(id)
+    }
     const connected = new Set(this.dialling)
     for (const [id, member] of members) if (this.isConnected(member.peerId)) connected.add(id)
     // A member without a reservation yet has no address to dial: it is found again next round.
@@ -272,7 +277,7 @@ export class Libp2pTransport implements Transport {
       self: this.node.peerId.toString(),
       members: dialable,
       connected,
-      unreachable: new Set(this.unreachableUntil.keys()),
+      unreachable,
       neighbours: this.roomNeighbours,
       successors: RING_SUCCESSORS
     })
@@ -321,14 +326,16 @@ export class Libp2pTransport implements Transport {
       for (const addr of member.addrs.filter(isWebRTC)) {
         try {
           await this.node.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
-          this.unreachableUntil.delete(id)
+          this.dialFailures.delete(id)
           this.closeRelayed(member.peerId)
           return
         } catch {
           // try the next address
         }
       }
-      this.unreachableUntil.set(id, Date.now() + UNREACHABLE_PAUSE_MS)
+      // Often a collision with the member's own dial to us, rather than a member gone: see dial-retry.ts.
+      const count = (this.dialFailures.get(id)?.count ?? 0) + 1
+      this.dialFailures.set(id, { count, retryAt: Date.now() + retryDelayMs(count) })
     } finally {
       this.dialling.delete(id)
     }
