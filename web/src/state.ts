@@ -433,11 +433,22 @@ export function noteTyping (): void {
   }, 4_000)
 }
 
+const READ_RECEIPT_INTERVAL_MS = 1_000
 let readSentAt = 0
-/** Tells the room we have read what is on screen (at most once a second). */
+let readLater: ReturnType<typeof setTimeout> | undefined
+/**
+ * Tells the room we have read what is on screen: at most once a second, so within a second of
+ * the last time it waits for the end of that second. (Dropped instead, the receipt for the last
+ * of a few quick messages never went, and the sender saw "Sent" where the message was read.)
+ */
 export function noteRead (): void {
   const room = activeRoom.value
-  if (room === null || document.visibilityState !== 'visible' || Date.now() - readSentAt < 1_000) return
+  if (room === null || document.visibilityState !== 'visible') return
+  const wait = readSentAt + READ_RECEIPT_INTERVAL_MS - Date.now()
+  if (wait > 0) {
+    readLater ??= setTimeout(() => { readLater = undefined; noteRead() }, wait)
+    return
+  }
   readSentAt = Date.now()
   void room.markRead().catch(() => {})
 }
