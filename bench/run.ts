@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
+import { ensureChromium } from '../scripts/ensure-chromium.mjs'
 import { launchBrowser } from '../tests/helpers/browser.js'
 import { measureCrypto } from './crypto.js'
 import type { CryptoResult } from './crypto.js'
@@ -52,6 +53,10 @@ export interface Results {
   errors: Record<string, string>
   notes: string[]
 }
+
+// Before the clock starts: installing takes about a minute. Without it the browser measurements say why.
+const chromiumMissing = ensureChromium()
+if (chromiumMissing !== undefined) console.log(chromiumMissing)
 
 const started = Date.now()
 const log = (line: string): void => { console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`) }

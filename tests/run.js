@@ -4,12 +4,11 @@
  * level, the built app), then runs the unit, integration and end-to-end levels in turn and
  * prints one closing line: "N passed, N failed".
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ensureChromium } from '../scripts/ensure-chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const INSTALL = 'apt-get update && apt-get install -y chromium'
 const levels = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['unit', 'integration', 'e2e']
 
 const major = Number(process.versions.node.split('.')[0])
@@ -18,17 +17,12 @@ if (major < 22) {
   process.exit(1)
 }
 
-if (levels.includes('e2e') && !existsSync(CHROMIUM)) {
-  const root = typeof process.getuid === 'function' && process.getuid() === 0
-  if (!root) {
-    console.error(`Chromium is missing. Install it (as root) with:\n  ${INSTALL}`)
+if (levels.includes('e2e')) {
+  const missing = ensureChromium()
+  if (missing !== undefined) {
+    console.error(missing)
     process.exit(1)
   }
-  console.log(`Chromium is missing; installing it: ${INSTALL}`)
-  execFileSync('sh', ['-c', `export DEBIAN_FRONTEND=noninteractive; ${INSTALL}`], { stdio: 'inherit' })
-}
-
-if (levels.includes('e2e')) {
   console.log('Building the app for the end-to-end tests…')
   run('vite', ['build', '--logLevel', 'warn'])
 }

@@ -1,12 +1,11 @@
 /**
- * Headless Chromium through playwright-core. Chromium is Debian's package; `tests/run.js`
- * installs it when missing.
+ * Headless Chromium through playwright-core. Chromium is Debian's package; `npm test` and
+ * `npm run bench` install it when missing (scripts/ensure-chromium.mjs).
  */
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext } from 'playwright-core'
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { CHROMIUM_PATH, INSTALL_CHROMIUM } from '../../scripts/ensure-chromium.mjs'
 
 /** Flags that keep Chromium quiet on a closed network. */
 const QUIET_ARGS = [
@@ -30,7 +29,7 @@ export async function launchProfile (userDataDir: string, options: { viewport?: 
 
 function installedChromium (): string {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`)
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}. Install it with: ${INSTALL_CHROMIUM}`)
   }
   return CHROMIUM_PATH
 }
