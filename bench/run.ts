@@ -33,8 +33,8 @@ import { renderReport } from './report.js'
 
 const full = process.argv.includes('--full')
 const PROFILE = full
-  ? { name: 'full', sizes: [2, 10, 30, 50], messages: 1_200, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000, 2000], stepMs: 10_000, joinRuns: 10, historyRuns: 15, relayTarget: 1_000, relayMs: 300_000, budgetMs: 60 * 60_000 }
-  : { name: 'quick', sizes: [2, 10], messages: 1_200, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000], stepMs: 4_000, joinRuns: 5, historyRuns: 11, relayTarget: 1_000, relayMs: 90_000, budgetMs: 10 * 60_000 }
+  ? { name: 'full', sizes: [2, 10, 30, 50], messages: 2_400, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000, 2000], stepMs: 10_000, joinRuns: 10, historyRuns: 15, relayTarget: 1_000, relayMs: 300_000, budgetMs: 60 * 60_000 }
+  : { name: 'quick', sizes: [2, 10], messages: 1_200, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000], stepMs: 4_000, joinRuns: 7, historyRuns: 11, relayTarget: 1_000, relayMs: 90_000, budgetMs: 10 * 60_000 }
 const HISTORY_COUNT = 100_000
 const THROUGHPUT_SIZE = 10
 
