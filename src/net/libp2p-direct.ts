@@ -9,6 +9,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { CHUNK_TIMEOUT_MS, FILE_PROTOCOL, MAX_SERVES } from '../files/constants.js'
 import { FILE_REQUEST_BYTES, MAX_FILE_REPLY_BYTES } from '../files/file-wire.js'
+import { connectionToAsk } from './connection-to-ask.js'
 import type { MeshNode } from './libp2p-node.js'
 import type { DirectChannel, DirectHandler } from './transport.js'
 
@@ -42,11 +43,13 @@ export class Libp2pDirect implements DirectChannel {
     const signal = (): AbortSignal => options.signal === undefined
       ? AbortSignal.timeout(CHUNK_TIMEOUT_MS)
       : AbortSignal.any([options.signal, AbortSignal.timeout(CHUNK_TIMEOUT_MS)])
-    // A member we are not connected to (a large room) is dialled at its WebRTC addresses.
     const peerId = peerIdFromString(peer)
-    const connected = this.node.getConnections(peerId).some(c => c.limits === undefined)
-    const addrs = connected ? [] : [...this.node.services.pubsub.getTopics()].flatMap(t => this.far(t).get(peer) ?? [])
-    const stream = await this.node.dialProtocol(addrs.length > 0 ? addrs : peerId, FILE_PROTOCOL, { signal: signal() })
+    const connection = connectionToAsk(this.node.getConnections(peerId))
+    // A member we are not connected to (a large room) is dialled at its WebRTC addresses.
+    const addrs = connection !== undefined ? [] : [...this.node.services.pubsub.getTopics()].flatMap(t => this.far(t).get(peer) ?? [])
+    const stream = connection !== undefined
+      ? await connection.newStream(FILE_PROTOCOL, { signal: signal() })
+      : await this.node.dialProtocol(addrs.length > 0 ? addrs : peerId, FILE_PROTOCOL, { signal: signal() })
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_FILE_REPLY_BYTES })
       await lp.write(request, { signal: signal() })
