@@ -27,6 +27,21 @@ const FIXES = [
     }]
   },
   {
+    name: 'one WebSocket message per frame',
+    file: 'node_modules/@libp2p/websockets/dist/src/websocket-to-conn.js',
+    // The same for WebSockets (@libp2p/websockets 10.1.21): every noise frame went out as two
+    // WebSocket messages, its 2-byte length and then its bytes. That is two sends on the page's
+    // main thread and two messages for the relay to handle, for each frame to the relay and each
+    // frame it relays (the WebRTC signalling of every join). Receivers read a byte stream.
+    // Checked by tests/integration/websocket-framing.test.ts.
+    edits: [{
+      from: `        for (const buf of data) {
+            this.websocket.send(withArrayBuffer(buf));
+        }`,
+      to: '        this.websocket.send(withArrayBuffer(data.subarray()));'
+    }]
+  },
+  {
     name: "the dialler's ICE candidates wait for the answer",
     file: 'node_modules/@libp2p/webrtc/dist/src/private-to-private/initiate-connection.js',
     // @libp2p/webrtc sends the dialler's ICE candidates as soon as they are gathered, before the
