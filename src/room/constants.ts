@@ -17,5 +17,5 @@ export const WAITING_FRAME_TTL_MS = 60_000
  * verdict (and so its forwarding). gossipsub keeps a message about 5 s for forwarding.
  */
 export const KEY_SHARE_WAIT_MS = 3_000
-/** How long to gather key-share recipients before sending one share for all of them. */
+/** After a key share goes out, how long to gather the next recipients into one share, ms. */
 export const KEY_SHARE_DEBOUNCE_MS = 20

@@ -911,9 +911,15 @@ export class Room extends Emitter<RoomEvents> {
     let set = this.pendingShares.get(epoch.tagHex)
     if (set === undefined) this.pendingShares.set(epoch.tagHex, set = new Set())
     set.add(member)
-    this.shareTimer ??= setTimeout(() => {
+    if (this.shareTimer !== undefined) return // goes with the others gathered when it fires
+    // The first goes at once: a newcomer's first message cannot be read until it does. Those
+    // that follow within KEY_SHARE_DEBOUNCE_MS (everyone's presence, when we are the newcomer)
+    // are gathered into as few shares as fit.
+    const flush = (): void => { void this.flushShares().catch(err => { this.emit('rejected', { error: err as Error }) }) }
+    queueMicrotask(flush)
+    this.shareTimer = setTimeout(() => {
       this.shareTimer = undefined
-      void this.flushShares().catch(err => { this.emit('rejected', { error: err as Error }) })
+      if (this.pendingShares.size > 0) flush()
     }, KEY_SHARE_DEBOUNCE_MS)
   }
 
