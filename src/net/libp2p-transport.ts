@@ -11,6 +11,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { decodeGossipFrame, encodeGossipFrame, shouldPassOn } from './gossip-frame.js'
 import { retryDelayMs } from './dial-retry.js'
+import { gossipOnConnect } from './gossip-on-connect.js'
 import { Libp2pDirect } from './libp2p-direct.js'
 import type { MeshNode } from './libp2p-node.js'
 import { rendezvousRegister, rendezvousUnregister } from './rendezvous-client.js'
@@ -134,6 +135,7 @@ export class Libp2pTransport implements Transport {
   }
   /** Direct streams to single peers, for file chunks. */
   readonly direct: Libp2pDirect
+  private readonly stopGossipOnConnect: () => void
 
   constructor (readonly node: MeshNode, relays: string[], init: Libp2pTransportInit = {}) {
     this.relays = relays.map(r => multiaddr(r))
@@ -145,6 +147,7 @@ export class Libp2pTransport implements Transport {
     node.addEventListener('peer:disconnect', this.onChange)
     node.addEventListener('self:peer:update', this.onSelfUpdate)
     this.relayedAddrs = relayedAddrs(node)
+    this.stopGossipOnConnect = gossipOnConnect(node)
   }
 
   subscribe (topic: string, subscription: TopicSubscription): void {
@@ -220,6 +223,7 @@ export class Libp2pTransport implements Transport {
   stop (): void {
     for (const topic of [...this.topics.keys()]) this.unsubscribe(topic)
     this.direct.stop()
+    this.stopGossipOnConnect()
     clearTimeout(this.recountTimer)
     this.node.services.pubsub.removeEventListener('subscription-change', this.onChange)
     this.node.removeEventListener('peer:disconnect', this.onChange)
