@@ -3,7 +3,7 @@ import type { VNode } from 'preact'
 import { App, Home } from './components/App.js'
 import { activateWaitingWorker, registerServiceWorker } from './register-service-worker.js'
 import { startNetwork } from './start-network.js'
-import { activeRoom, boot, openRoom, roomPeers, startAllRooms } from './state.js'
+import { activeRoom, boot, memberConnected, openRoom, roomPeers, startAllRooms } from './state.js'
 import { route } from './router.js'
 import { startContacts } from './contacts-state.js'
 import { effect } from '@preact/signals'
@@ -88,13 +88,12 @@ function afterFirstScreen (fn: () => void): void {
 }
 
 /**
- * Runs `fn` when the page is idle after the room joined from an invitation has someone to talk to,
- * or after a while whatever happened. Until then the page's one thread is what the join waits on:
- * with the rest started at the first screen (the join form), the first message exchanged came
- * about 70 ms later (medians of 20 joins each, 1,046 and 973 ms, Chromium on loopback).
+ * Runs `fn` when the page is idle after the invitation's page has connected to a member of the
+ * room (it does while the join form is shown), or after a while whatever happened. Until then the
+ * page's one thread is what the join waits on.
  */
 function afterJoin (fn: () => void): void {
-  whenIdleAfter(() => roomPeers.value > 0, JOIN_WAIT_MS, fn)
+  whenIdleAfter(() => memberConnected.value || roomPeers.value > 0, JOIN_WAIT_MS, fn)
 }
 
 /** Runs `fn` once, when the page is idle after `ready()` holds, or after `waitMs` whatever. */

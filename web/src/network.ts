@@ -8,7 +8,7 @@ import { Libp2pTransport } from '../../src/net/libp2p-transport.js'
 import { answeringRelays } from './probe-relay.js'
 import { relayCandidates } from './relay-addresses.js'
 import type { RelayJson } from './relay-addresses.js'
-import { network } from './state.js'
+import { memberConnected, network } from './state.js'
 
 /**
  * Connects the client through every relay that answers (the one that served the app, and the
@@ -31,6 +31,7 @@ export async function connect (client: Client, info: RelayJson): Promise<void> {
     reached ||= relayConnected
     // Until the relay first answers it is being dialled; losing it afterwards means offline.
     network.value = relayConnected ? 'online' : navigator.onLine && !reached ? 'connecting' : 'offline'
+    memberConnected.value = node.getConnections().some(c => c.limits === undefined && !relayPeers.has(c.remotePeer.toString()))
   }
   node.addEventListener('connection:open', update)
   node.addEventListener('connection:close', update)

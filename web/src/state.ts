@@ -28,6 +28,8 @@ export const activeRoom = signal<Room | null>(null)
 export const messages = signal<MessageRecord[]>([])
 export const members = signal<MemberView[]>([])
 export const roomPeers = signal(0)
+/** Whether the network holds a direct connection to another member (of any room), not only the relay. */
+export const memberConnected = signal(false)
 export const network = signal<NetworkState>('starting')
 /** A problem the user must know about (e.g. history cannot be saved on this device). */
 export const notice = signal<string | null>(null)
