@@ -16,17 +16,29 @@ interface GossipTopology {
   onPeerDisconnected?: (peerId: PeerId) => void
 }
 
+/**
+ * Calls a gossipsub handler as libp2p's registrar does, which catches what it throws: forgetting a
+ * peer fails, for one, while it still has scores in a topic we have left.
+ */
+function tell (handler: () => void): void {
+  try {
+    handler()
+  } catch {
+    // gossipsub's own state; nothing of ours to undo
+  }
+}
+
 /** Starts it; the function returned stops it. */
 export function gossipOnConnect (node: MeshNode): () => void {
   const gossip = node.services.pubsub as unknown as GossipTopology
   const onOpen = (event: CustomEvent<Connection>): void => {
     const connection = event.detail
     if (connection.limits !== undefined || !connection.remoteAddr.toString().includes('/webrtc')) return
-    gossip.onPeerConnected?.(connection.remotePeer, connection)
+    tell(() => { gossip.onPeerConnected?.(connection.remotePeer, connection) })
   }
   // libp2p tells gossipsub of a disconnection only for peers it told of a connection (after
   // identify): one that left before identify finished would stay in gossipsub's peers.
-  const onDisconnect = (event: CustomEvent<PeerId>): void => { gossip.onPeerDisconnected?.(event.detail) }
+  const onDisconnect = (event: CustomEvent<PeerId>): void => { tell(() => { gossip.onPeerDisconnected?.(event.detail) }) }
   node.addEventListener('connection:open', onOpen)
   node.addEventListener('peer:disconnect', onDisconnect)
   return () => {
