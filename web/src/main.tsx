@@ -60,7 +60,7 @@ async function start (): Promise<void> {
     connect()
   }
   // For an invitation, that first screen is the join form, with the join under way: the rest
-  // waits for the join instead.
+  // waits until the page has connected to a member of the room.
   const afterStart = invited ? afterJoin : afterFirstScreen
   afterStart(() => {
     const worker = registerServiceWorker().catch((err: Error) => {
