@@ -9,16 +9,7 @@ import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 import { startConnectedPair } from '../helpers/node-peer.js'
 import type { NodePeer } from '../helpers/node-peer.js'
-
-/** The value of the unsigned varint at the start of `bytes`, and how many bytes it took. */
-function readVarint (bytes: Uint8Array): { value: number, length: number } {
-  let value = 0
-  for (let i = 0; i < Math.min(bytes.length, 5); i++) {
-    value += (bytes[i] & 0x7f) * 2 ** (7 * i)
-    if ((bytes[i] & 0x80) === 0) return { value, length: i + 1 }
-  }
-  return { value: -1, length: 0 }
-}
+import { readVarint } from '../helpers/varint.js'
 
 /**
  * Whole frames only: noise frames (each a 2-byte length, then its bytes), or multistream-select
