@@ -10,37 +10,36 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
+/**
+ * The fix for a transport that sends each frame as several messages, one per chunk of the frame
+ * (its length prefix, then its bytes): one send of the whole frame. `sender` is what the transport
+ * sends on (`this.channel`), `indent` the loop's indentation in the file.
+ */
+function oneSendPerFrame ({ name, file, sender, indent }) {
+  const pad = ' '.repeat(indent)
+  return {
+    name,
+    file,
+    edits: [{
+      from: `${pad}for (const buf of data) {\n${pad}    ${sender}.send(withArrayBuffer(buf));\n${pad}}`,
+      to: `${pad}${sender}.send(withArrayBuffer(data.subarray()));`
+    }]
+  }
+}
+
 const FIXES = [
-  {
-    name: 'one data channel message per frame',
-    file: 'node_modules/@libp2p/webrtc/dist/src/stream.js',
-    // @libp2p/webrtc 6.0.33 sends every frame as two data channel messages: the length prefix,
-    // then the bytes. That is two SCTP packets, two native sends and two receive events for each
-    // gossip message, and on a busy member the sends are a large share of the CPU. Earlier
-    // versions sent one message; receivers read the channel as a byte stream, so both work.
-    // Checked by tests/integration/webrtc-framing.test.ts.
-    edits: [{
-      from: `            for (const buf of data) {
-                this.channel.send(withArrayBuffer(buf));
-            }`,
-      to: '            this.channel.send(withArrayBuffer(data.subarray()));'
-    }]
-  },
-  {
-    name: 'one WebSocket message per frame',
-    file: 'node_modules/@libp2p/websockets/dist/src/websocket-to-conn.js',
-    // The same for WebSockets (@libp2p/websockets 10.1.21): every noise frame went out as two
-    // WebSocket messages, its 2-byte length and then its bytes. That is two sends on the page's
-    // main thread and two messages for the relay to handle, for each frame to the relay and each
-    // frame it relays (the WebRTC signalling of every join). Receivers read a byte stream.
-    // Checked by tests/integration/websocket-framing.test.ts.
-    edits: [{
-      from: `        for (const buf of data) {
-            this.websocket.send(withArrayBuffer(buf));
-        }`,
-      to: '        this.websocket.send(withArrayBuffer(data.subarray()));'
-    }]
-  },
+  // @libp2p/webrtc 6.0.33 sends every frame as two data channel messages: the length prefix,
+  // then the bytes. That is two SCTP packets, two native sends and two receive events for each
+  // gossip message, and on a busy member the sends are a large share of the CPU. Earlier
+  // versions sent one message; receivers read the channel as a byte stream, so both work.
+  // Checked by tests/integration/webrtc-framing.test.ts.
+  oneSendPerFrame({ name: 'one data channel message per frame', file: 'node_modules/@libp2p/webrtc/dist/src/stream.js', sender: 'this.channel', indent: 12 }),
+  // The same for WebSockets (@libp2p/websockets 10.1.21): every noise frame went out as two
+  // WebSocket messages, its 2-byte length and then its bytes. That is two sends on the page's
+  // main thread and two messages for the relay to handle, for each frame to the relay and each
+  // frame it relays (the WebRTC signalling of every join). Receivers read a byte stream.
+  // Checked by tests/integration/websocket-framing.test.ts.
+  oneSendPerFrame({ name: 'one WebSocket message per frame', file: 'node_modules/@libp2p/websockets/dist/src/websocket-to-conn.js', sender: 'this.websocket', indent: 8 }),
   {
     name: "the dialler's ICE candidates wait for the answer",
     file: 'node_modules/@libp2p/webrtc/dist/src/private-to-private/initiate-connection.js',
