@@ -56,7 +56,9 @@ export interface Worker {
 export function forkWorker (file: string, timeoutMs = 60_000): Worker {
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each worker there, to see where time goes.
   const profile = process.env.BENCH_CPU_PROF !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const child = track(fork(file, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+  // BENCH_NODE_ARGS="<flags>" passes more flags to each worker's Node, e.g. "--trace-gc".
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(flag => flag !== '') ?? []
+  const child = track(fork(file, [], { execArgv: ['--import', 'tsx', ...profile, ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
   let next = 0
   const pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
   child.on('message', (raw: unknown) => {
