@@ -25,8 +25,7 @@ import type { Libp2p } from 'libp2p'
 import { concatBytes } from '../bytes.js'
 import { ed25519KeyPair } from '../crypto/ed25519.js'
 import { x25519KeyPair, x25519PublicKey } from '../crypto/x25519-ladder.js'
-import { MAX_FRAME_BYTES } from '../protocol/constants.js'
-import { GOSSIP_HEADER_BYTES, gossipFrameIdBytes } from './gossip-frame.js'
+import { gossipFrameIdBytes } from './gossip-frame.js'
 
 export type MeshNode = Libp2p<{ identify: Identify, pubsub: GossipSub }>
 
@@ -54,6 +53,15 @@ const RESERVATION_CHECK_INTERVAL_MS = 3_000
 const RELAY_DIAL_TIMEOUT_MS = 10_000
 /** Messages from this size up are announced to the mesh as received (gossipsub's IDONTWANT). */
 const IDONTWANT_MIN_BYTES = 16 * 1024
+/**
+ * The largest gossipsub RPC read from a peer. One RPC carries several messages and gossip's
+ * control lists together (the answer to a request for missed messages holds all of them), so
+ * a limit of one frame's size turned away whole RPCs, and gossipsub then forgot the peer while
+ * its connection stayed open: nothing more was sent to it or read from it. That hit a member
+ * joining a room with history, from most of the members it connected to. Each message's own
+ * limit (MAX_FRAME_BYTES in protocol/constants.ts) is checked on its frame by the room first.
+ */
+const MAX_RPC_BYTES = 4 * 1024 * 1024
 /**
  * How often each relay connection is checked for life, ms. A relay that vanishes without closing
  * its connections (power cut, network gone) leaves them open on our side, and our reservation with
@@ -116,13 +124,22 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
         Dlo: 2,
         Dhi: 5,
         Dout: 1,
-        maxInboundDataLength: MAX_FRAME_BYTES + GOSSIP_HEADER_BYTES,
+        maxInboundDataLength: MAX_RPC_BYTES,
         // gossipsub tells its mesh "don't send me this" for every message of 512 bytes or more
         // (its default), before checking it: a send to each mesh peer, to save receiving a copy
         // that, in a fully connected room, nobody sends any more. Only large frames are worth
         // it. Measured in a 10-member room with 650-byte messages: p50 7.3 -> 4.6 ms, CPU per
         // message 15 -> 12 ms.
         idontwantMinDataSize: IDONTWANT_MIN_BYTES,
+        // A WebRTC connection's remote address is the relayed one it was set up through, so to
+        // gossipsub every member seems to come from the relay's IP address. Its penalty for more
+        // than 10 peers on one address made the score of every peer negative for a member
+        // connected to more than 10 others: it pruned its whole mesh, refused every graft, and
+        // heard the room only through gossip, a second or more late, or by history sync. In a
+        // 30-member bench room that was a few members each time: p99 2-30 s, up to 10% of
+        // deliveries missing after 30 s. Rooms are closed by their key, and every message is
+        // signed by its author; an address says nothing about a peer here.
+        scoreParams: { IPColocationFactorWeight: 0 },
         ...(init.seenTtlMs !== undefined ? { seenTTL: init.seenTtlMs } : {})
       })
     }
