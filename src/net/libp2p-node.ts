@@ -136,7 +136,7 @@ export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
         // than 10 peers on one address made the score of every peer negative for a member
         // connected to more than 10 others: it pruned its whole mesh, refused every graft, and
         // heard the room only through gossip, a second or more late, or by history sync. In a
-        // 30-member bench room that was a few members each time: p99 2-30 s, up to 10% of
+        // 30-member bench room that was a few members each time: p99 1-13 s, up to 10% of
         // deliveries missing after 30 s. Rooms are closed by their key, and every message is
         // signed by its author; an address says nothing about a peer here.
         scoreParams: { IPColocationFactorWeight: 0 },
