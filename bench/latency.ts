@@ -10,8 +10,10 @@
  * A larger mesh room is a load on the machine even when idle (gossipsub's heartbeat, presence,
  * for 30 or 50 members), so there each room runs alone, one after the other.
  */
+import { pairedRatioInterval } from './lib/resample.js'
 import { phaseResult, startBenchRoom } from './lib/room-harness.js'
 import type { BenchRoom, Mode, PhaseResult, PhaseSamples } from './lib/room-harness.js'
+import { round } from './lib/util.js'
 
 export interface LatencyRow {
   size: number
@@ -23,6 +25,11 @@ export interface LatencyRow {
   planned?: number
   minPeersAtStart: number
   result?: PhaseResult
+  /**
+   * Mesh rows of rooms that took turns with a baseline room: where 90% of the p99 ratios fall
+   * when the pairs of blocks are drawn again (lib/resample.ts).
+   */
+  p99RatioInterval?: [number, number]
   error?: string
 }
 
@@ -153,12 +160,17 @@ async function takeTurns (rooms: Map<Mode, BenchRoom>, size: number, init: Laten
       })
     }
   }
+  const interval = errors.size === 0 && samples.has('mesh') && samples.has('baseline')
+    ? pairedRatioInterval(samples.get('mesh')!.map(b => b.latencies), samples.get('baseline')!.map(b => b.latencies), 0.99)
+    : null
   return [...rooms.values()].map(room => {
     if (errors.has(room.mode)) return failed(size, room.mode, errors.get(room.mode), init.log)
     const result = phaseResult(samples.get(room.mode)!)
     const cut = result.sent < messages ? ` (${result.sent} of ${messages} messages sent in the time limit)` : ''
     init.log(`  ${room.mode}: p50 ${result.p50} ms, p99 ${result.p99} ms, delivered ${(result.deliveredShare * 100).toFixed(2)}%${cut}`)
-    return { size, mode: room.mode, setupMs: room.setupMs, gapMs, minPeersAtStart: room.minPeersAtStart, planned: messages, result }
+    const row: LatencyRow = { size, mode: room.mode, setupMs: room.setupMs, gapMs, minPeersAtStart: room.minPeersAtStart, planned: messages, result }
+    if (room.mode === 'mesh' && interval !== null) row.p99RatioInterval = [round(interval[0]), round(interval[1])]
+    return row
   })
 }
 

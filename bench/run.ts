@@ -29,12 +29,14 @@ import { measureSize } from './size.js'
 import type { SizeResult } from './size.js'
 import { measureThroughput } from './throughput.js'
 import type { ThroughputResult } from './throughput.js'
+import { measureTransports } from './transport.js'
+import type { TransportResult } from './transport.js'
 import { renderReport } from './report.js'
 
 const full = process.argv.includes('--full')
 const PROFILE = full
-  ? { name: 'full', sizes: [2, 10, 30, 50], messages: 2_400, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000, 2000], stepMs: 10_000, joinRuns: 10, historyRuns: 15, relayTarget: 1_000, relayMs: 300_000, budgetMs: 60 * 60_000 }
-  : { name: 'quick', sizes: [2, 10], messages: 1_200, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000], stepMs: 4_000, joinRuns: 7, historyRuns: 11, relayTarget: 1_000, relayMs: 90_000, budgetMs: 10 * 60_000 }
+  ? { name: 'full', sizes: [2, 10, 30, 50], messages: 2_400, transportMessages: 1_000, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000, 2000], stepMs: 10_000, joinRuns: 10, historyRuns: 15, relayTarget: 1_000, relayMs: 300_000, budgetMs: 60 * 60_000 }
+  : { name: 'quick', sizes: [2, 10], messages: 1_200, transportMessages: 400, rates: [10, 20, 50, 100, 200, 300, 500, 700, 1000], stepMs: 4_000, joinRuns: 7, historyRuns: 11, relayTarget: 1_000, relayMs: 90_000, budgetMs: 10 * 60_000 }
 const HISTORY_COUNT = 100_000
 const THROUGHPUT_SIZE = 10
 
@@ -45,6 +47,7 @@ export interface Results {
   crypto?: CryptoResult
   size?: SizeResult
   latency?: LatencyRow[]
+  transport?: TransportResult
   throughput?: { mesh?: ThroughputResult, baseline?: ThroughputResult }
   join?: JoinResult
   history?: HistoryResult
@@ -102,6 +105,11 @@ try {
     log('size: production build (vite build)…')
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
     results.size = await measureSize('dist/web')
+  })
+
+  await step('transport', async () => {
+    log('transport alone: WebRTC data channel and WebSocket, one sender and two receiving processes…')
+    results.transport = await measureTransports(PROFILE.transportMessages, log)
   })
 
   await step('network', async () => {
