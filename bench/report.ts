@@ -58,8 +58,8 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
     for (const key of ['p50', 'p95', 'p99'] as const) {
       rows.push({
         measure: `data channel vs WebSocket alone, ${busy}, ${key}`,
-        ours: ms(row.later[key]),
-        baseline: ms(ws?.later[key]),
+        ours: ms(row.later[key]) + missing(row.missing),
+        baseline: ms(ws?.later[key]) + missing(ws?.missing ?? 0),
         ratio: String(util.ratio(row.later[key], ws?.later[key]) ?? '-')
       })
     }
@@ -173,6 +173,9 @@ export function renderReport (r: Results, util: { ratio: (a: number | null | und
   ].join('\n')
   return { table, markdown, targets }
 }
+
+/** " (3 missing)": messages that did not reach both receivers, if any. */
+const missing = (count: number): string => count === 0 ? '' : ` (${count} missing)`
 
 /** "90% of resamples 1.31-1.74x", or '' where the room did not take turns with a baseline room. */
 function intervalOf (row: LatencyRow | undefined): string {

@@ -1,5 +1,5 @@
 /**
- * 9. The transports alone, without libp2p, gossipsub, crypto or the room: one process sends each
+ * The transports alone, without libp2p, gossipsub, crypto or the room: one process sends each
  * message to two others, over a WebRTC data channel (node-datachannel, what libp2p's WebRTC
  * transport runs on in Node, as the mesh members do here) or over a WebSocket (ws, as the
  * baseline's clients). The later of the two arrivals is what the last member of a room waits for.
@@ -41,7 +41,7 @@ export interface TransportResult {
  * (from arrival to the app, with the message checked and decrypted), measured in a timeline of
  * one run of the latency measurement.
  */
-export const BUSY_MS = 0.7
+const BUSY_MS = 0.7
 /** About the size of a room's chat message on the wire. */
 const MESSAGE_BYTES = 700
 const GAP_MS = 10
