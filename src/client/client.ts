@@ -231,6 +231,8 @@ export class Client extends Emitter<ClientEvents> {
     room.on('contact', signal => { void this.loadContacts().then(async contacts => await contacts.receive(id, signal)) })
     // Someone (back) in the room may hold a file nobody had a moment ago.
     room.on('peers', count => { if (count > 0) this.loadedFiles?.retryUnavailable() })
+    // A deleted file is not kept on any member's device. Failing to drop it only leaves it stored.
+    room.on('file-deleted', ({ fileId }) => { void this.loadFiles().then(async files => { await files.discard(fileId) }).catch(() => {}) })
     await room.start()
     if (this.transport !== undefined) room.attach(this.transport)
     // Stored first, like any message: it goes out whenever the room is first reachable.

@@ -67,6 +67,8 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
   private readonly serving = new Map<string, number>()
   private servingTotal = 0
   private readonly servedTo = new Map<string, Map<string, number>>()
+  /** Files whose message was deleted this session: never fetched again. */
+  private readonly discarded = new Set<string>()
   private readonly retryIntervalMs: number
   private readonly maxIdleAttempts: number
 
@@ -110,7 +112,7 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
   async download (file: FileBody, topics: () => string[]): Promise<FileProgress> {
     const id = bytesToHex(file.fileId)
     let running = this.downloads.get(id)
-    if (running === undefined) {
+    if (running === undefined && !this.discarded.has(id)) {
       this.unavailable.delete(id)
       running = this.fetch(file, id, topics)
         .catch(err => {
@@ -134,6 +136,18 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
    */
   retryUnavailable (): void {
     for (const { file, topics } of [...this.unavailable.values()]) void this.download(file, topics)
+  }
+
+  /**
+   * Forgets a file whose message was deleted: stops its download and drops its chunks, so this
+   * device neither keeps nor serves it. Its progress says it was deleted.
+   */
+  async discard (fileId: string): Promise<void> {
+    this.markDeleted(fileId)
+    this.unavailable.delete(fileId)
+    await this.downloads.get(fileId) // it stops at its next chunk
+    await this.store.deleteFileChunks(fileId)
+    await this.store.deleteMeta(COMPLETE_PREFIX + fileId)
   }
 
   /** The file's content, opened and checked; throws if it is not held whole. */
@@ -161,6 +175,7 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
     let idle = 0
     this.update(id, { status: 'downloading', held: held.size, total })
     while (held.size < total) {
+      if (this.discarded.has(id)) return
       const direct = this.direct
       const near = direct === undefined ? [] : [...new Set(topics().flatMap(t => direct.peers(t)))]
       const far = [...new Set(topics().flatMap(t => direct?.farPeers?.(t) ?? []))].filter(p => !near.includes(p))
@@ -178,7 +193,7 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
           // Otherwise the peer left or stalled: carry on with the next one.
         }
       }
-      if (held.size >= total) break
+      if (held.size >= total || this.discarded.has(id)) break
       idle = progressed ? 0 : idle + 1
       if (idle >= this.maxIdleAttempts) {
         this.update(id, { status: 'unavailable', held: held.size, total, error: 'Nobody online has this file right now.' })
@@ -187,10 +202,11 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
       if (!progressed) {
         if (idle > 1) this.update(id, { status: 'unavailable', held: held.size, total, error: 'Nobody online has this file right now; still trying.' })
         await new Promise(resolve => setTimeout(resolve, this.retryIntervalMs))
+        if (this.discarded.has(id)) return
         this.update(id, { status: 'downloading', held: held.size, total })
       }
     }
-    await this.verify(file, id, total)
+    if (!this.discarded.has(id)) await this.verify(file, id, total)
   }
 
   /** Asks one peer for the next missing chunks; true if any arrived. */
@@ -214,6 +230,7 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
         held.add(reply.index)
         expected++
         progressed = true
+        if (this.discarded.has(id)) return progressed
         this.update(id, { status: 'downloading', held: held.size, total })
       }
       if (!finished) return progressed
@@ -281,6 +298,17 @@ export class FileTransfers extends Emitter<FileTransfersEvents> {
   }
 
   private update (id: string, state: Pick<FileProgress, 'status' | 'held' | 'total' | 'error'>): void {
+    if (this.discarded.has(id)) return // a download still stopping: the file stays deleted
+    this.setProgress(id, state)
+  }
+
+  /** From now on the file is deleted here: `download` answers so, and nothing else is said of it. */
+  private markDeleted (id: string): void {
+    this.setProgress(id, { status: 'failed', held: 0, total: this.progress.get(id)?.total ?? 0, error: 'This file was deleted.' })
+    this.discarded.add(id)
+  }
+
+  private setProgress (id: string, state: Pick<FileProgress, 'status' | 'held' | 'total' | 'error'>): void {
     const peers = [...this.servedTo.get(id)?.values() ?? []]
     const progress: FileProgress = {
       fileId: id,

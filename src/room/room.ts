@@ -17,7 +17,7 @@ import {
 } from '../protocol/bodies.js'
 import { encodeMembershipBody, encodeReplyBody } from '../protocol/conversation-bodies.js'
 import type { MembershipAction } from '../protocol/conversation-bodies.js'
-import { encodeFileBody } from '../protocol/file-body.js'
+import { decodeFileBody, encodeFileBody } from '../protocol/file-body.js'
 import type { FileBody } from '../protocol/file-body.js'
 import type { RotateEntry } from '../protocol/bodies.js'
 import { decodeSealedContactBody } from '../protocol/contact-bodies.js'
@@ -70,6 +70,8 @@ export interface RoomEvents extends Record<string, unknown> {
   'message-state': MessageRecord
   /** A message was edited, deleted or reacted to. */
   'message-updated': MessageRecord
+  /** A File message was deleted: its content (hex file id) is no longer to be kept or served. */
+  'file-deleted': { fileId: string }
   /** Who is typing now (keys, hex). */
   typing: string[]
   /** How far each member has read: reader key -> author key -> highest seq read. */
@@ -462,6 +464,7 @@ export class Room extends Emitter<RoomEvents> {
     if (updated === undefined) return
     await store.replaceMessage(updated)
     this.emit('message-updated', updated)
+    if (updated.deleted === true && target.kind === Kind.File) this.emit('file-deleted', { fileId: bytesToHex(decodeFileBody(target.body).fileId) })
   }
 
   /**

@@ -64,6 +64,10 @@ export class IdbStore implements Store {
     await this.db.put('meta', { key, value })
   }
 
+  async deleteMeta (key: string): Promise<void> {
+    await this.db.delete('meta', key)
+  }
+
   async listRooms (): Promise<RoomRecord[]> {
     return await this.db.getAll('rooms')
   }

@@ -27,6 +27,10 @@ export class MemoryStore implements Store {
     this.meta.set(key, structuredClone(value))
   }
 
+  async deleteMeta (key: string): Promise<void> {
+    this.meta.delete(key)
+  }
+
   async listRooms (): Promise<RoomRecord[]> {
     return [...this.rooms.values()].map(copyRoom)
   }

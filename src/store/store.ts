@@ -98,6 +98,7 @@ export interface MemberRecord {
 export interface Store {
   getMeta<T>(key: string): Promise<T | undefined>
   putMeta(key: string, value: unknown): Promise<void>
+  deleteMeta(key: string): Promise<void>
 
   listRooms(): Promise<RoomRecord[]>
   getRoom(id: string): Promise<RoomRecord | undefined>

@@ -1,12 +1,12 @@
 /**
  * End to end: an image and a file sent between two people in Chromium, through the UI only:
- * thumbnail and progress on both sides, the full image shown, both downloadable intact, and a
- * file over the limit refused with a clear message.
+ * thumbnail and progress on both sides, the full image shown, both downloadable intact, a file
+ * deleted from both devices, and a file over the limit refused with a clear message.
  */
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_FILE_BYTES } from '../../src/files/constants.js'
+import { CHUNK_BYTES, MAX_FILE_BYTES } from '../../src/files/constants.js'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
@@ -25,6 +25,19 @@ async function watchFor (page: Page, name: string, selector: string): Promise<vo
     })
     observer.observe(document.body, { subtree: true, childList: true, attributes: true })
   }, [name, selector])
+}
+
+/** How many sealed file chunks the page's IndexedDB holds. */
+async function storedChunks (page: Page): Promise<number> {
+  return await page.evaluate(async () => await new Promise<number>((resolve, reject) => {
+    const open = indexedDB.open('meshchat')
+    open.onerror = () => { reject(open.error) }
+    open.onsuccess = () => {
+      const count = open.result.transaction('fileChunks').objectStore('fileChunks').count()
+      count.onsuccess = () => { open.result.close(); resolve(count.result) }
+      count.onerror = () => { reject(count.error) }
+    }
+  }))
 }
 
 async function wasSeen (page: Page, name: string): Promise<boolean> {
@@ -127,6 +140,18 @@ describe('files and images between two people', () => {
     for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer)
     expect(Buffer.concat(chunks).equals(data)).toBe(true)
   }, 90_000)
+
+  it('deletes a file for both: the message becomes a tombstone and the content leaves both devices', async () => {
+    const heldByAnn = await storedChunks(pa)
+    const heldByBob = await storedChunks(pb)
+    const notesChunks = Math.ceil(700 * 1024 / CHUNK_BYTES)
+    await message(pa, 'notes.bin').click()
+    await message(pa, 'notes.bin').getByRole('button', { name: 'Delete' }).click()
+    await pb.getByRole('log').getByText('This message was deleted').waitFor({ timeout: 15_000 })
+    await expect.poll(async () => await message(pb, 'notes.bin').count()).toBe(0)
+    await expect.poll(async () => await storedChunks(pb), { timeout: 10_000 }).toBe(heldByBob - notesChunks)
+    await expect.poll(async () => await storedChunks(pa), { timeout: 10_000 }).toBe(heldByAnn - notesChunks)
+  }, 60_000)
 
   it('shows progress on both sides while a large file moves, and it arrives intact', async () => {
     const data = Buffer.alloc(16 * 1024 * 1024)

@@ -100,6 +100,35 @@ describe('FileTransfers over a memory network', () => {
     expect(servedByAnn).toBeLessThan(80)
   })
 
+  it('forgets a deleted file: drops its chunks, stops a download under way, and neither fetches nor serves it again', async () => {
+    const [ann, bob, cat] = [peer(), peer(), peer()]
+    const file = await offer(ann, content(60 * CHUNK))
+    const id = bytesToHex(file.fileId)
+    // Ann serves slowly, so Bob's download is still running when he deletes the file.
+    const annHandler = (ann.transport as unknown as { directHandler: (r: Uint8Array, f: string) => AsyncIterable<Uint8Array> }).directHandler
+    ann.transport.direct.handle(async function * (request, from) {
+      for await (const frame of annHandler(request, from)) {
+        await new Promise(resolve => setTimeout(resolve, 5))
+        yield frame
+      }
+    })
+    const bobDownload = bob.files.download(file, () => [TOPIC])
+    await waitFor(() => (bob.files.state(id)?.held ?? 0) >= 3, 'Bob to hold a few chunks')
+    await bob.files.discard(id)
+    expect(await bobDownload).toMatchObject({ status: 'failed', held: 0, error: 'This file was deleted.' })
+    expect(await bob.store.fileChunkIndexes(id)).toEqual([])
+    expect(await bob.files.isComplete(id)).toBe(false)
+    expect(await bob.files.download(file, () => [TOPIC])).toMatchObject({ status: 'failed', error: 'This file was deleted.' })
+    expect(await bob.store.fileChunkIndexes(id)).toEqual([])
+
+    await ann.files.discard(id)
+    expect(await ann.store.fileChunkIndexes(id)).toEqual([])
+    expect(await ann.files.isComplete(id)).toBe(false)
+    // Nobody holds it now: Cat, who never deleted it, hears from Ann that she does not have it.
+    expect((await cat.files.download(file, () => [TOPIC])).status).toBe('unavailable')
+    expect(await cat.store.fileChunkIndexes(id)).toEqual([])
+  })
+
   it('says plainly that nobody has the file when no connected peer holds it, and resumes on retry', async () => {
     const [ann, bob] = [peer(), peer()]
     const file = await offer(ann, content(10 * CHUNK))
@@ -213,6 +242,10 @@ describe('File messages in a room', () => {
     await waitFor(async () => (await ann.store.getMessage(ann.room.id, ann.key, sent.seq))?.reactions?.['👍'] !== undefined, 'the reaction')
     await ann.room.deleteMessage(sent.seq)
     await waitFor(async () => (await bob.store.getMessage(bob.room.id, ann.key, sent.seq))?.deleted === true, 'the deletion')
+    // Its content goes with it, on both devices.
+    const id = bytesToHex(body.fileId)
+    await waitFor(async () => (await bob.store.fileChunkIndexes(id)).length === 0 && (await ann.store.fileChunkIndexes(id)).length === 0, 'the chunks to go')
+    expect(await (await bob.client.loadFiles()).isComplete(id)).toBe(false)
   })
 
   it('rejects a malformed or oversized File message, one sent in plain mode, and one without a number; nothing is stored', async () => {
