@@ -23,7 +23,8 @@ import { ReplyStatus, decodeChunkReply, decodeChunkRequest, encodeChunkReply, en
 /**
  * Where a file stands on this device: `sending` (ours, held, served to peers that ask),
  * `downloading`, `complete` (held whole and checked), `unavailable` (no connected peer has it
- * now), `failed` (what arrived did not match the file's id).
+ * now), `failed` (what arrived did not match the file's id, could not be stored, or the file
+ * was deleted; `error` says which).
  */
 export type FileStatus = 'sending' | 'downloading' | 'complete' | 'unavailable' | 'failed'
 
