@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
+import { readQrCode } from '../helpers/qr-code.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 import { meetInARoom, twoPeople } from '../helpers/two-people.js'
@@ -83,6 +84,17 @@ describe('contacts and direct messages in Chromium', () => {
     await pa.getByText('✓ verified').waitFor()
     await pa.screenshot({ path: `${SHOTS}/contacts-desktop.png` })
     await pb.screenshot({ path: `${SHOTS}/contacts-phone.png` })
+  })
+
+  it('shows a contact link as a QR code that reads back as the link', async () => {
+    await pb.goto(`${relay.httpUrl}#/contacts`)
+    const own = pb.getByRole('region', { name: 'Your contact link' })
+    const link = await own.getByRole('textbox', { name: 'Contact link' }).inputValue()
+    await own.getByRole('button', { name: 'Show QR code' }).click()
+    const qr = own.getByRole('img', { name: 'QR code of your contact link' })
+    await qr.scrollIntoViewIfNeeded()
+    await pb.screenshot({ path: `${SHOTS}/contact-qr-phone.png` })
+    expect(await readQrCode(browser, await qr.screenshot())).toBe(link)
   })
 
   it('did all of the above within the content security policy', () => {

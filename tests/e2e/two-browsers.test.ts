@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
+import { readQrCode } from '../helpers/qr-code.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 
@@ -67,6 +68,18 @@ describe('two people chatting in Chromium', () => {
     expect(code).toMatch(/^([0-9A-Z]{5}-){5}[0-9A-Z]{5}$/)
     expect(await codeField.getAttribute('readonly')).not.toBeNull()
     expect(link).toBe(`${new URL(relay.httpUrl).origin}/#join=${code}`)
+  })
+
+  it('shows the share link as a QR code that reads back as the link', async () => {
+    await pa.getByRole('button', { name: 'Show QR code' }).click()
+    const qr = pa.getByRole('img', { name: 'QR code of the share link' })
+    await qr.waitFor()
+    expect(await pa.getByRole('button', { name: 'Hide QR code' }).getAttribute('aria-expanded')).toBe('true')
+    await pa.screenshot({ path: `${SHOTS}/share-qr-desktop.png` })
+    // What a camera would see: the code as drawn on screen, read back from its pixels.
+    expect(await readQrCode(browser, await qr.screenshot())).toBe(link)
+    await pa.getByRole('button', { name: 'Hide QR code' }).click()
+    await qr.waitFor({ state: 'hidden' })
   })
 
   it('tells a person who mistypes a code what is wrong', async () => {

@@ -3,6 +3,7 @@
  * page came from, over wss when the page is https and ws when it is http), then every other relay
  * `/relay.json` lists. Pure: no DOM, so it can be tested in Node.
  */
+import { isLoopbackHost } from './loopback-host.js'
 
 /** `/relay.json` as the relay serves it. Older relays send only `peerId` and `wsPort`. */
 export interface RelayJson {
@@ -68,6 +69,3 @@ function isLoopbackAddr (addr: string): boolean {
   return /^\/ip4\/127\./.test(addr) || addr.startsWith('/ip6/::1/') || /^\/dns[46]?\/localhost\//.test(addr)
 }
 
-function isLoopbackHost (hostname: string): boolean {
-  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1'
-}

@@ -39,7 +39,7 @@ export function Contacts ({ card }: { card: string | null }) {
           : (
             <>
               <p class='hint'>Whoever has this link can send you contact requests (you choose whether to accept). It does not let them read anything.</p>
-              <CopyField id='contact-link' label='Contact link' value={ownContactLink.value} />
+              <CopyField id='contact-link' label='Contact link' value={ownContactLink.value} qr='QR code of your contact link' />
             </>)}
       </section>
     </section>

@@ -1,8 +1,16 @@
 import { useState } from 'preact/hooks'
+import { lazy } from './lazy.js'
 
-/** A read-only field with a Copy button; says "Copied" where screen readers hear it. */
-export function CopyField ({ id, label, value }: { id: string, label: string, value: string }) {
+// The encoder loads only when someone asks to see a code.
+const QrCode = lazy(async () => (await import('./QrCode.js')).QrCode)
+
+/**
+ * A read-only field with a Copy button; says "Copied" where screen readers hear it. With `qr`,
+ * the value can also be shown as a QR code (`qr` is its accessible name), for a phone to scan.
+ */
+export function CopyField ({ id, label, value, qr }: { id: string, label: string, value: string, qr?: string }) {
   const [copied, setCopied] = useState(false)
+  const [showQr, setShowQr] = useState(false)
   const copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(value)
@@ -25,6 +33,18 @@ export function CopyField ({ id, label, value }: { id: string, label: string, va
         </button>
       </div>
       <span class='visually-hidden' aria-live='polite'>{copied ? `${label} copied` : ''}</span>
+      {qr !== undefined && (
+        <>
+          <button type='button' class='subtle qr-toggle' aria-expanded={showQr} aria-controls={`${id}-qr`}
+            onClick={() => { setShowQr(!showQr) }}>
+            {showQr ? 'Hide QR code' : 'Show QR code'}
+          </button>
+          <div id={`${id}-qr`} hidden={!showQr}>
+            {showQr && <QrCode value={value} label={qr} />}
+            <p class='hint'>Point a phone's camera at it to open the link.</p>
+          </div>
+        </>
+      )}
     </div>
   )
 }

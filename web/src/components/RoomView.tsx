@@ -10,6 +10,7 @@ import { lazy } from './lazy.js'
 import { LeaveDialog } from './LeaveDialog.js'
 import { RoomAvatar } from './Sidebar.js'
 import { navigate, shareLink } from '../router.js'
+import { isLoopbackHost } from '../loopback-host.js'
 import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
 import { TypingIndicator } from './TypingIndicator.js'
@@ -94,7 +95,11 @@ export function RoomView ({ room }: { room: Room }) {
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
             <CopyField id='room-code' label='Room code' value={roomCode.value} />
-            <CopyField id='share-link' label='Share link' value={shareLink(roomCode.value)} />
+            <CopyField id='share-link' label='Share link' value={shareLink(roomCode.value)} qr='QR code of the share link' />
+            {isLoopbackHost(location.hostname) && (
+              <p class='hint'>This link opens only on this computer. For other devices, start the relay on the network
+                (<code>npm run relay -- --host 0.0.0.0</code>) and share from the address it prints.</p>
+            )}
             <button type='button' class='subtle' disabled={busy || removedFromRoom.value} onClick={newCode}>Make a new code</button>
           </details>}
           <h2 class='members-title'>People <span class='count'>{members.value.length}</span></h2>
