@@ -273,14 +273,19 @@ export class Client extends Emitter<ClientEvents> {
     return await this.components.store.searchMessages(query, options)
   }
 
-  /** A passphrase-sealed backup of the identity, its name and its rooms (see identity/backup.ts). */
+  /**
+   * A passphrase-sealed backup of the identity, its name, its rooms (the inbox and direct rooms
+   * marked as such) and its contacts (see identity/backup.ts).
+   */
   async exportBackup (passphrase: string, params?: KdfParams): Promise<string> {
     const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined)
-      .map(r => ({ secret: r.secret, epochs: r.epochs }))
+      .map(({ secret, epochs, hidden, direct }) => ({ secret, epochs, hidden, direct }))
+    const contacts = await this.loadContacts()
+    const { inbox } = await contacts.card()
     this.shared = true
     await this.components.store.putMeta(SHARED_KEY, true)
     const { createBackup } = await import('../identity/backup.js')
-    return await createBackup({ identity: this.identity, displayName: this.name, rooms }, passphrase, params)
+    return await createBackup({ identity: this.identity, displayName: this.name, rooms, inbox, contacts: await contacts.all() }, passphrase, params)
   }
 
   /** Connects every open room, now and later, to the network. */

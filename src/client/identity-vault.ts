@@ -12,6 +12,7 @@ import { roomIdOf } from '../crypto/room-keys.js'
 import { roomCodeFromSecret } from '../room/room-code.js'
 import type { Store } from '../store/store.js'
 import type { StoredEpoch } from '../room/epochs.js'
+import { bytesToHex } from '../bytes.js'
 
 export const IDENTITY_KEY = 'identity'
 export const NAME_KEY = 'displayName'
@@ -80,21 +81,35 @@ export async function unlockIdentity (store: Store, passphrase: string): Promise
 }
 
 /**
- * Makes this device the identity in a backup: its key (unlocked), its name, and its rooms, which
- * are added to the rooms already here. Call with no client open on the store; open one after.
+ * Makes this device the identity in a backup: its key (unlocked), its name, its rooms, which
+ * are added to the rooms already here, and its contacts (see `restoreContacts`). Call with no
+ * client open on the store; open one after.
  */
 export async function restoreIdentity (store: Store, backup: BackupContents, now: number = Date.now()): Promise<void> {
   // A bad code stops the restore before anything is written.
   const rooms = backup.rooms.map(room => {
     for (const epoch of room.epochs ?? []) roomCodeFromSecret(epoch.secret)
-    return { code: roomCodeFromSecret(room.secret), epochs: room.epochs }
+    return { ...room, code: roomCodeFromSecret(room.secret) }
   })
+  const before = await store.getMeta<StoredIdentity>(IDENTITY_KEY)
+  const sameIdentity = before !== undefined && 'secretKey' in before && bytesToHex(before.secretKey) === bytesToHex(backup.identity.secretKey)
+  // Loaded here, as the client loads contacts: not on the way to a room's history.
+  const { restoreContacts } = await import('../contacts/contacts.js')
+  await restoreContacts(store, backup.identity, backup, sameIdentity)
   await store.putMeta(IDENTITY_KEY, { secretKey: backup.identity.secretKey })
   await store.putMeta(NAME_KEY, backup.displayName)
   await store.putMeta(SHARED_KEY, true)
-  for (const { code, epochs } of rooms) {
+  for (const { code, epochs, hidden, direct } of rooms) {
     const id = roomIdOf(code)
-    const record = { id, secret: code.secret, joinedAt: now, lastActivity: 0, ...(epochs !== undefined ? { epochs } : {}) }
+    const record = {
+      id,
+      secret: code.secret,
+      joinedAt: now,
+      lastActivity: 0,
+      ...(epochs !== undefined ? { epochs } : {}),
+      ...(hidden === true ? { hidden } : {}),
+      ...(direct !== undefined ? { direct } : {})
+    }
     if (await store.getRoom(id) === undefined) await store.putRoom(record)
     else if (epochs !== undefined) await store.updateRoom(id, { epochs: mergeEpochs((await store.getRoom(id))?.epochs, epochs) })
   }

@@ -14,6 +14,7 @@ import { identitySecretToX25519, identityToX25519, openFrom, sealTo } from '../c
 import { roomIdOf } from '../crypto/room-keys.js'
 import { Emitter } from '../events.js'
 import type { Identity } from '../identity/identity.js'
+import type { BackupContact } from '../identity/backup.js'
 import { Kind } from '../protocol/bodies.js'
 import {
   REQUEST_ID_BYTES, decodeContactReply, decodeContactRequest, decodeSealedContactBody, encodeContactReply,
@@ -499,6 +500,27 @@ export class Contacts extends Emitter<ContactsEvents> {
     await this.components.store.putMeta(CONTACTS_KEY, [...this.list.values()])
     this.emit('contacts', [...this.list.values()].map(c => ({ ...c })).sort((a, b) => b.addedAt - a.addedAt))
   }
+}
+
+/**
+ * Writes the contacts and the inbox of a backup into `store`, for `identity`, with no Contacts
+ * running on it. With `keep`, the device's own contacts win over the backup's where both know
+ * someone (the device was already this identity); otherwise the backup's replace them, since
+ * contacts and their direct rooms belong to one identity.
+ */
+export async function restoreContacts (store: Store, identity: Identity, backup: { inbox?: string, contacts?: BackupContact[] }, keep: boolean): Promise<void> {
+  await loadCrypto()
+  // Everything is checked before anything is written.
+  const inbox = backup.inbox === undefined ? undefined : roomCodeFromSecret(backup.inbox).secret
+  const list = new Map<string, ContactRecord>()
+  for (const c of backup.contacts ?? []) {
+    if (c.key === bytesToHex(identity.publicKey)) continue
+    list.set(c.key, { ...c, directRoom: roomIdOf(directRoomCode(identity.secretKey, identity.publicKey, hexToBytes(c.key))) })
+  }
+  if (keep) for (const c of await store.getMeta<ContactRecord[]>(CONTACTS_KEY) ?? []) list.set(c.key, c)
+  await store.putMeta(CONTACTS_KEY, [...list.values()])
+  if (inbox !== undefined) await store.putMeta(INBOX_KEY, inbox)
+  else if (!keep) await store.deleteMeta(INBOX_KEY)
 }
 
 /** Binds a sealed contact note to its kind, its signed author and its recipient. */

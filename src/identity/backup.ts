@@ -12,16 +12,22 @@
  *
  *   record = version(1) | { tag(1) | length(u16) | value }*
  *   tags: 1 secret key (32 bytes, once), 2 display name (UTF-8, once), 3 room code secret (UTF-8,
- *   repeated), 4 the preceding room's epochs (JSON: number, code secret, rotation), when its code changed
+ *   repeated), 4 the preceding room's epochs (JSON: number, code secret, rotation), when its code
+ *   changed, 5 the preceding room's marks (JSON: hidden, direct), when it has any, 6 the inbox
+ *   room's code secret (UTF-8, once), 7 a contact (JSON, repeated)
+ *
+ * Backups made before tags 5-7 existed restore every room as an ordinary one and no contacts.
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes.js'
 import { MalformedError, TooLargeError, UnsupportedVersionError } from '../errors.js'
 import { MAX_NAME_BYTES } from '../protocol/constants.js'
+import { REQUEST_ID_BYTES } from '../protocol/contact-bodies.js'
 import { DEFAULT_KDF, MIN_BOX_BYTES, openWithPassphrase, sealWithPassphrase } from '../crypto/passphrase-box.js'
 import type { KdfParams } from '../crypto/passphrase-box.js'
 import { identityFromSecretKey } from './identity.js'
 import type { Identity } from './identity.js'
 import type { StoredEpoch } from '../room/epochs.js'
+import type { ContactState } from '../contacts/contacts.js'
 
 export { WrongPassphraseError } from '../crypto/passphrase-box.js'
 
@@ -30,6 +36,9 @@ export interface BackupContents {
   readonly identity: Identity
   readonly displayName: string
   readonly rooms: BackupRoom[]
+  /** Code secret of the room where contact requests arrive: the contact link stays the same. */
+  readonly inbox?: string
+  readonly contacts?: BackupContact[]
 }
 
 export interface BackupRoom {
@@ -37,23 +46,45 @@ export interface BackupRoom {
   readonly secret: string
   /** Every epoch known, when the room's code changed since (without the signed rotations). */
   readonly epochs?: StoredEpoch[]
+  /** Kept out of the room list: an inbox. */
+  readonly hidden?: boolean
+  /** A direct room: the other person's public key, hex. */
+  readonly direct?: string
+}
+
+/** A contact as a backup keeps it: what the device cannot work out again from the keys. */
+export interface BackupContact {
+  /** Ed25519 public key, hex. */
+  readonly key: string
+  readonly name: string
+  readonly state: ContactState
+  readonly blocked: boolean
+  readonly verified: boolean
+  readonly addedAt: number
+  /** Id of the room a request went through or came from. */
+  readonly via?: string
+  /** The open request's id, hex. */
+  readonly requestId?: string
 }
 
 const RECORD_VERSION = 1
 const CONTEXT = 'meshchat/backup/v1'
 const BEGIN = '-----BEGIN MESHCHAT BACKUP-----'
 const END = '-----END MESHCHAT BACKUP-----'
-/** Largest backup text accepted (a backup of 1,000 rooms is about 60 KiB). */
-export const MAX_BACKUP_CHARS = 256 * 1024
+/** Largest backup text accepted (1,000 rooms are about 60 KiB; 1,000 contacts about 400 KiB). */
+export const MAX_BACKUP_CHARS = 1024 * 1024
 export const MAX_BACKUP_ROOMS = 1_000
+export const MAX_BACKUP_CONTACTS = 1_000
 const MAX_ROOM_SECRET_BYTES = 64
 const MAX_EPOCHS = 200
+const CONTACT_STATES: readonly ContactState[] = ['requested', 'incoming', 'accepted', 'declined', 'none']
 
-const Tag = { SecretKey: 1, Name: 2, Room: 3, RoomEpochs: 4 } as const
+const Tag = { SecretKey: 1, Name: 2, Room: 3, RoomEpochs: 4, RoomMarks: 5, Inbox: 6, Contact: 7 } as const
 
 /** Seals the contents under `passphrase` and returns the backup text. */
 export async function createBackup (contents: BackupContents, passphrase: string, params: KdfParams = DEFAULT_KDF): Promise<string> {
   if (contents.rooms.length > MAX_BACKUP_ROOMS) throw new RangeError(`A backup holds at most ${MAX_BACKUP_ROOMS} rooms, got ${contents.rooms.length}`)
+  if ((contents.contacts?.length ?? 0) > MAX_BACKUP_CONTACTS) throw new RangeError(`A backup holds at most ${MAX_BACKUP_CONTACTS} contacts, got ${contents.contacts?.length}`)
   const box = await sealWithPassphrase(encodeRecord(contents), passphrase, CONTEXT, params)
   const lines = toBase64(box).match(/.{1,64}/g) ?? []
   return [BEGIN, ...lines, END, ''].join('\n')
@@ -92,6 +123,13 @@ function encodeRecord (contents: BackupContents): Uint8Array {
       }))
       fields.push(field(Tag.RoomEpochs, utf8(JSON.stringify(epochs))))
     }
+    if (room.hidden === true || room.direct !== undefined) {
+      fields.push(field(Tag.RoomMarks, utf8(JSON.stringify({ hidden: room.hidden, direct: room.direct }))))
+    }
+  }
+  if (contents.inbox !== undefined) fields.push(field(Tag.Inbox, utf8(contents.inbox)))
+  for (const { key, name, state, blocked, verified, addedAt, via, requestId } of contents.contacts ?? []) {
+    fields.push(field(Tag.Contact, utf8(JSON.stringify({ key, name, state, blocked, verified, addedAt, via, requestId }))))
   }
   return concatBytes(Uint8Array.of(RECORD_VERSION), ...fields)
 }
@@ -110,7 +148,9 @@ function decodeRecord (bytes: Uint8Array): BackupContents {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let secretKey: Uint8Array | undefined
   let displayName: string | undefined
+  let inbox: string | undefined
   const rooms: BackupRoom[] = []
+  const contacts: BackupContact[] = []
   let o = 1
   while (o < bytes.length) {
     if (o + 3 > bytes.length) throw new MalformedError('The backup ends inside a field')
@@ -137,15 +177,78 @@ function decodeRecord (bytes: Uint8Array): BackupContents {
       case Tag.RoomEpochs: {
         const last = rooms.length - 1
         if (last < 0 || rooms[last].epochs !== undefined) throw new MalformedError('The backup has a bad room epochs field')
-        rooms[last] = { secret: rooms[last].secret, epochs: parseEpochs(value) }
+        rooms[last] = { ...rooms[last], epochs: parseEpochs(value) }
         break
       }
+      case Tag.RoomMarks: {
+        const last = rooms.length - 1
+        if (last < 0 || rooms[last].hidden !== undefined || rooms[last].direct !== undefined) throw new MalformedError('The backup has a bad room marks field')
+        rooms[last] = { ...rooms[last], ...parseRoomMarks(value) }
+        break
+      }
+      case Tag.Inbox:
+        if (inbox !== undefined || length === 0 || length > MAX_ROOM_SECRET_BYTES) throw new MalformedError('The backup has a bad inbox field')
+        inbox = fromUtf8(value)
+        break
+      case Tag.Contact:
+        if (contacts.length >= MAX_BACKUP_CONTACTS) throw new TooLargeError(`A backup holds at most ${MAX_BACKUP_CONTACTS} contacts`)
+        contacts.push(parseContact(value))
+        break
       default:
         break // a field from a newer version
     }
   }
   if (secretKey === undefined) throw new MalformedError('The backup holds no secret key')
-  return { identity: identityFromSecretKey(secretKey), displayName: displayName ?? '', rooms }
+  return {
+    identity: identityFromSecretKey(secretKey),
+    displayName: displayName ?? '',
+    rooms,
+    ...(inbox !== undefined ? { inbox } : {}),
+    ...(contacts.length > 0 ? { contacts } : {})
+  }
+}
+
+function parseJson (value: Uint8Array, what: string): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fromUtf8(value))
+  } catch {
+    throw new MalformedError(`The backup has an unreadable ${what}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new MalformedError(`The backup has a bad ${what}`)
+  return parsed as Record<string, unknown>
+}
+
+function isHex (value: unknown, chars: number): value is string {
+  return typeof value === 'string' && value.length === chars && /^[0-9a-f]*$/.test(value)
+}
+
+function parseRoomMarks (value: Uint8Array): Pick<BackupRoom, 'hidden' | 'direct'> {
+  const { hidden, direct } = parseJson(value, 'room marks field')
+  if ((hidden !== undefined && hidden !== true) || (direct !== undefined && !isHex(direct, 64))) {
+    throw new MalformedError('The backup has a bad room marks field')
+  }
+  return { ...(hidden === true ? { hidden } : {}), ...(direct !== undefined ? { direct } : {}) }
+}
+
+function parseContact (value: Uint8Array): BackupContact {
+  const c = parseJson(value, 'contact')
+  const ok = isHex(c.key, 64) && typeof c.name === 'string' && utf8(c.name).length <= MAX_NAME_BYTES &&
+    CONTACT_STATES.includes(c.state as ContactState) && typeof c.blocked === 'boolean' && typeof c.verified === 'boolean' &&
+    typeof c.addedAt === 'number' && Number.isFinite(c.addedAt) && c.addedAt >= 0 &&
+    (c.via === undefined || isHex(c.via, 64)) && (c.requestId === undefined || isHex(c.requestId, 2 * REQUEST_ID_BYTES))
+  if (!ok) throw new MalformedError('The backup has a bad contact')
+  const contact = c as unknown as BackupContact
+  return {
+    key: contact.key,
+    name: contact.name,
+    state: contact.state,
+    blocked: contact.blocked,
+    verified: contact.verified,
+    addedAt: contact.addedAt,
+    ...(contact.via !== undefined ? { via: contact.via } : {}),
+    ...(contact.requestId !== undefined ? { requestId: contact.requestId } : {})
+  }
 }
 
 /** Checks the shape of a room's epochs; codes themselves are checked when the room is restored. */
@@ -156,14 +259,13 @@ function parseEpochs (value: Uint8Array): StoredEpoch[] {
   } catch {
     throw new MalformedError('The backup has unreadable room epochs')
   }
-  const hex = (v: unknown, chars: number): v is string => typeof v === 'string' && v.length === chars && /^[0-9a-f]*$/.test(v)
   if (!Array.isArray(parsed) || parsed.length === 0 || parsed.length > MAX_EPOCHS) throw new MalformedError('The backup has bad room epochs')
   return parsed.map((e: Record<string, unknown>) => {
     const rotation = e?.rotation as Record<string, unknown> | undefined
     const ok = typeof e === 'object' && e !== null && Number.isInteger(e.number) && (e.number as number) >= 0 &&
       typeof e.secret === 'string' && e.secret.length <= MAX_ROOM_SECRET_BYTES &&
-      (rotation === undefined || (hex(rotation.author, 64) && hex(rotation.digest, 64) && hex(rotation.parent, 16) &&
-        Array.isArray(rotation.removed) && rotation.removed.length <= 64 && rotation.removed.every(k => hex(k, 64))))
+      (rotation === undefined || (isHex(rotation.author, 64) && isHex(rotation.digest, 64) && isHex(rotation.parent, 16) &&
+        Array.isArray(rotation.removed) && rotation.removed.length <= 64 && rotation.removed.every(k => isHex(k, 64))))
     if (!ok) throw new MalformedError('The backup has a bad room epoch')
     return {
       number: e.number as number,

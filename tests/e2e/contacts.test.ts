@@ -97,6 +97,44 @@ describe('contacts and direct messages in Chromium', () => {
     expect(await readQrCode(browser, await qr.screenshot())).toBe(link)
   })
 
+  it('a backup brings Alice\'s contacts to a new device: Bob, verified, their direct room, and the same contact link', async () => {
+    await pa.goto(`${relay.httpUrl}#/contacts`)
+    const link = await pa.getByRole('region', { name: 'Your contact link' }).getByRole('textbox', { name: 'Contact link' }).inputValue()
+    await pa.goto(`${relay.httpUrl}#/profile`)
+    await pa.getByLabel('Passphrase', { exact: true }).first().fill('purple otter balloon')
+    await pa.getByLabel('Passphrase again').first().fill('purple otter balloon')
+    await pa.getByRole('button', { name: 'Create backup' }).click()
+    const text = pa.getByRole('textbox', { name: 'Backup text', exact: true })
+    await text.waitFor({ timeout: 20_000 })
+    const backup = await text.inputValue()
+
+    const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const pc = await laptop.newPage()
+    await pc.goto(relay.httpUrl)
+    await pc.getByRole('textbox', { name: 'Or paste the backup text' }).fill(backup)
+    await pc.getByLabel('Backup passphrase').fill('purple otter balloon')
+    await pc.getByLabel('Backup passphrase').press('Enter')
+    // Bob's direct room is listed under his name, the inbox where requests arrive is not: the
+    // same rooms as on Alice's first device.
+    const roomLinks = async (page: Page): Promise<string[]> => (await page.getByRole('navigation', { name: 'Your rooms' })
+      .locator('a[href^="#/room/"]').evaluateAll(links => links.map(a => `${a.getAttribute('href')} ${a.querySelector('.room-name')?.textContent}`))).sort()
+    await pc.getByRole('navigation', { name: 'Your rooms' }).getByRole('link', { name: /^Bob/ }).waitFor({ timeout: 30_000 })
+    await pa.goto(`${relay.httpUrl}#/contacts`)
+    expect(await roomLinks(pc)).toEqual(await roomLinks(pa))
+
+    await pc.goto(`${relay.httpUrl}#/contacts`)
+    await pc.getByRole('listitem').filter({ hasText: 'Bob' }).getByText('✓ verified').waitFor()
+    expect(await pc.getByRole('region', { name: 'Your contact link' }).getByRole('textbox', { name: 'Contact link' }).inputValue()).toBe(link)
+
+    await pc.getByRole('listitem').filter({ hasText: 'Bob' }).getByRole('button', { name: 'Message' }).click()
+    await pc.getByRole('heading', { name: 'Bob', level: 1 }).waitFor()
+    await pc.getByRole('textbox', { name: 'Message' }).fill('Alice here, from the laptop')
+    await pc.keyboard.press('Enter')
+    await pb.goto(`${relay.httpUrl}${new URL(pc.url()).hash}`) // the same direct room on Bob's side
+    await pb.getByRole('log').getByText('Alice here, from the laptop').waitFor({ timeout: 30_000 })
+    await laptop.close()
+  }, 120_000)
+
   it('did all of the above within the content security policy', () => {
     expect(both.policyViolations).toEqual([])
   })

@@ -53,6 +53,47 @@ describe('identity backup', () => {
     expect(opened.rooms).toEqual(contents.rooms)
   })
 
+  it('round-trips the inbox, the contacts, and which rooms are hidden or direct', async () => {
+    const ben = 'b'.repeat(64)
+    const contents = {
+      ...sampleContents(),
+      rooms: [{ secret: generateRoomCode().secret, hidden: true }, { secret: generateRoomCode().secret, direct: ben }, { secret: generateRoomCode().secret }],
+      inbox: generateRoomCode().secret,
+      contacts: [
+        { key: ben, name: 'Ben', state: 'accepted' as const, blocked: false, verified: true, addedAt: 1_700_000_000_000 },
+        { key: 'c'.repeat(64), name: 'Cy', state: 'requested' as const, blocked: false, verified: false, addedAt: 5, via: 'd'.repeat(64), requestId: 'e'.repeat(32) },
+        { key: 'f'.repeat(64), name: '', state: 'none' as const, blocked: true, verified: false, addedAt: 6 }
+      ]
+    }
+    const opened = await openBackup(await createBackup(contents, 'pw', FAST), 'pw')
+    expect(opened.rooms).toEqual(contents.rooms)
+    expect(opened.inbox).toBe(contents.inbox)
+    expect(opened.contacts).toEqual(contents.contacts)
+  })
+
+  it('rejects a backup with a contact or room marks of the wrong shape', async () => {
+    const contact = { key: 'b'.repeat(64), name: 'Ben', state: 'accepted' as const, blocked: false, verified: false, addedAt: 1 }
+    const bad: unknown[] = [
+      { ...contact, key: 'B'.repeat(64) },
+      { ...contact, name: 'x'.repeat(65) },
+      { ...contact, state: 'friend' },
+      { ...contact, blocked: 'no' },
+      { ...contact, addedAt: -1 },
+      { ...contact, via: 'zz' },
+      { ...contact, requestId: 'e'.repeat(31) }
+    ]
+    for (const c of bad) {
+      const text = await createBackup({ ...sampleContents(), contacts: [c as typeof contact] }, 'pw', FAST)
+      const err = await catchAsync(async () => await openBackup(text, 'pw'))
+      expect(err.name).toBe('MalformedError')
+      expect(err.message).toMatch(/contact/)
+    }
+    const marked = { ...sampleContents(), rooms: [{ secret: generateRoomCode().secret, direct: 'not hex' }] }
+    const err = await catchAsync(async () => await openBackup(await createBackup(marked, 'pw', FAST), 'pw'))
+    expect(err.name).toBe('MalformedError')
+    expect(err.message).toMatch(/room marks/)
+  })
+
   it('opens a backup pasted with its lines re-wrapped and surrounding text', async () => {
     const contents = sampleContents()
     const text = await createBackup(contents, 'pw', FAST)

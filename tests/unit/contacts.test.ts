@@ -13,6 +13,8 @@ import {
 } from '../../src/protocol/contact-bodies.js'
 import { roomIdOf } from '../../src/crypto/room-keys.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
+import { restoreIdentity } from '../../src/client/identity-vault.js'
+import { openBackup } from '../../src/identity/backup.js'
 import { catchError } from './catch-error.js'
 import { plainFrame, waitFor } from './room-harness.js'
 import { signMessage } from '../../src/protocol/envelope.js'
@@ -268,6 +270,70 @@ describe('contacts between clients', () => {
 
     await contactsOf(ben).unblock(bytesToHex(mallory.identity.publicKey))
     expect(await contactsOf(ben).blockedKeys()).toEqual(new Set())
+  })
+
+  it('a backup brings the contacts back on a new device: the same contact link, the direct room, blocks and verification', async () => {
+    const network = new MemoryNetwork()
+    const ada = await person(network, 'Ada')
+    const ben = await person(network, 'Ben')
+    const adaKey = bytesToHex(ada.identity.publicKey)
+    const benKey = bytesToHex(ben.identity.publicKey)
+    const malloryKey = bytesToHex(createIdentity().publicKey)
+    await contactsOf(ada).request(await contactsOf(ben).card())
+    await waitFor(async () => await stateOf(ben, ada) === 'incoming', 'request arrives')
+    await contactsOf(ben).accept(adaKey)
+    await waitFor(async () => await stateOf(ada, ben) === 'accepted', 'acceptance arrives')
+    await contactsOf(ada).setVerified(benKey, true)
+    await contactsOf(ada).block(malloryKey, 'Mallory')
+    const group = await ada.createRoom()
+    const card = await contactsOf(ada).card()
+    const text = await ada.exportBackup('pw', { logN: 10, r: 8, p: 1 })
+
+    // A device that had another identity first: its contacts and inbox do not carry over.
+    const store = new MemoryStore()
+    const before = await Client.open({ store })
+    await (await before.loadContacts()).block(bytesToHex(createIdentity().publicKey), 'Someone')
+    const inboxBefore = (await (await before.loadContacts()).card()).inbox
+    await before.close()
+    await restoreIdentity(store, await openBackup(text, 'pw'))
+    const restored = await Client.open({ store })
+    await restored.setDisplayName('Ada')
+    restored.attachTransport(network.createTransport())
+    await startContacts(restored)
+
+    expect(await contactsOf(restored).card()).toEqual(card)
+    expect(card.inbox).not.toBe(inboxBefore)
+    const contacts = await contactsOf(restored).all()
+    expect(contacts.map(c => [c.name, c.state, c.verified, c.blocked])).toEqual([['Mallory', 'none', false, true], ['Ben', 'accepted', true, false]])
+    // The inbox stays out of the room list, and Ben's room is a direct room, as on the first device.
+    const rooms = await restored.listRooms()
+    expect(rooms.map(r => r.id).sort()).toEqual([group.id, (await contactsOf(ada).get(benKey))!.directRoom].sort())
+    expect(rooms.find(r => r.id !== group.id)?.direct).toBe(benKey)
+
+    const direct = await contactsOf(restored).openDirect(benKey)
+    const benRoom = await contactsOf(ben).openDirect(adaKey)
+    await waitFor(async () => {
+      await direct.send('from my new device').catch(() => {})
+      return (await benRoom.history()).some(m => m.text === 'from my new device')
+    }, 'the restored device writes to Ben')
+    // A request sent to the old link reaches the restored device.
+    const cy = await person(network, 'Cy')
+    await contactsOf(cy).request(card)
+    await waitFor(async () => await stateOf(restored, cy) === 'incoming', 'a request through the same link')
+  })
+
+  it('a backup restored on the device that made it keeps the contacts made since', async () => {
+    const store = new MemoryStore()
+    const client = await Client.open({ store })
+    const contacts = await client.loadContacts()
+    await contacts.block('a'.repeat(64), 'First')
+    const text = await client.exportBackup('pw', { logN: 10, r: 8, p: 1 })
+    await contacts.block('b'.repeat(64), 'Since')
+    await client.close()
+    await restoreIdentity(store, await openBackup(text, 'pw'))
+    const again = await Client.open({ store })
+    expect((await (await again.loadContacts()).all()).map(c => c.name).sort()).toEqual(['First', 'Since'])
+    await again.close()
   })
 
   it('rejects a request re-signed by someone else, and an unasked acceptance', async () => {

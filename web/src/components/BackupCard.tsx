@@ -54,8 +54,8 @@ export function BackupCard () {
       <h2 id='backup-title'>Back up your identity</h2>
       <p class='hint'>
         To use Meshchat on another device, or to keep your identity if this one is lost. The backup holds your key, your
-        name and your rooms' codes, sealed with a passphrase. Anyone with both the backup and its passphrase can be you:
-        keep them apart.
+        name, your rooms' codes and your contacts, sealed with a passphrase. Anyone with both the backup and its
+        passphrase can be you: keep them apart.
       </p>
       <form class='stack' onSubmit={e => { void create(e) }} noValidate aria-labelledby='backup-title'>
         <PassphraseFields id='backup' passphrase={passphrase} repeat={repeat} invalid={error !== null}

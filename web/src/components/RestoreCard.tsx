@@ -48,7 +48,7 @@ export function RestoreCard ({ replacing }: { replacing: boolean }) {
   return (
     <div class='card identity-card'>
       <h2 id='restore-title'>Restore from a backup</h2>
-      <p class='hint'>Already use Meshchat on another device? Bring your identity and rooms here with a backup made there.</p>
+      <p class='hint'>Already use Meshchat on another device? Bring your identity, rooms and contacts here with a backup made there.</p>
       <form class='stack' onSubmit={submit} noValidate aria-labelledby='restore-title'>
         <label for='restore-file'>Backup file</label>
         <input id='restore-file' type='file' accept='.txt,text/plain' onChange={e => { void readFile(e.currentTarget.files?.[0]) }} />
