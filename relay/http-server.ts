@@ -51,6 +51,9 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'"
 ].join('; ')
 
+/** The camera reads QR codes; nothing in the app needs the microphone, location or the like. */
+export const PERMISSIONS_POLICY = 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()'
+
 export interface HttpServerInit {
   /** Folder of the built PWA. */
   webRoot: string
@@ -95,6 +98,7 @@ async function handle (root: string, init: HttpServerInit, req: IncomingMessage,
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Referrer-Policy', 'no-referrer')
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+  res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.statusCode = 405
     res.end()

@@ -2,11 +2,14 @@
  * End to end: the real relay process serving the built app, two isolated Chromium contexts
  * (two people), through the UI only.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
-import { readQrCode } from '../helpers/qr-code.js'
+import encodeQR from 'qr'
+import { cameraVideoOf, readQrCode } from '../helpers/qr-code.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 
@@ -36,6 +39,7 @@ describe('two people chatting in Chromium', () => {
   let pb: Page
   let link = ''
   let code = ''
+  let qrOnScreen: Buffer = Buffer.alloc(0)
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
@@ -77,9 +81,67 @@ describe('two people chatting in Chromium', () => {
     expect(await pa.getByRole('button', { name: 'Hide QR code' }).getAttribute('aria-expanded')).toBe('true')
     await pa.screenshot({ path: `${SHOTS}/share-qr-desktop.png` })
     // What a camera would see: the code as drawn on screen, read back from its pixels.
-    expect(await readQrCode(browser, await qr.screenshot())).toBe(link)
+    qrOnScreen = await qr.screenshot()
+    expect(await readQrCode(browser, qrOnScreen)).toBe(link)
     await pa.getByRole('button', { name: 'Hide QR code' }).click()
     await qr.waitFor({ state: 'hidden' })
+  })
+
+  it('a phone scans that code with its camera, is invited, and joins', async () => {
+    // Chromium's fake camera films Alice's screen: the code exactly as it was drawn there.
+    const video = await cameraVideoOf(browser, qrOnScreen, join(mkdtempSync(join(tmpdir(), 'meshchat-camera-')), 'qr.y4m'))
+    const withCamera = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    try {
+      const dan = await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+      const pd = await dan.newPage()
+      await pd.goto(relay.httpUrl)
+      await pd.getByRole('button', { name: 'Scan a QR code' }).click()
+      await pd.getByRole('heading', { name: 'You are invited to a room' }).waitFor({ timeout: 15_000 })
+      expect(await pd.getByRole('textbox', { name: 'Room code' }).inputValue()).toBe(code)
+      await pd.screenshot({ path: `${SHOTS}/scanned-invitation-phone.png` })
+      await pd.getByRole('textbox', { name: 'Display name' }).fill('Dan')
+      await pd.getByRole('button', { name: 'Join' }).click()
+      await pd.getByRole('textbox', { name: 'Message' }).fill('Scanned my way in')
+      await pd.keyboard.press('Enter')
+      await pa.getByRole('log').getByText('Scanned my way in').waitFor({ timeout: 30_000 })
+    } finally {
+      await withCamera.close()
+    }
+  }, 60_000)
+
+  it('says when a scanned code is not a room or contact link, and keeps looking', async () => {
+    const page = await browser.newPage()
+    await page.setContent(`<style>svg { width: 240px; height: 240px }</style>${encodeQR('https://example.com/menu', 'svg')}`)
+    const other = await page.locator('svg').screenshot()
+    await page.close()
+    const video = await cameraVideoOf(browser, other, join(mkdtempSync(join(tmpdir(), 'meshchat-camera-')), 'qr.y4m'))
+    const withCamera = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    try {
+      const pe = await (await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage()
+      await pe.goto(relay.httpUrl)
+      await pe.getByRole('button', { name: 'Scan a QR code' }).click()
+      const scanner = pe.getByRole('group', { name: 'Scan a QR code' })
+      await expect.poll(async () => await scanner.getByRole('status').textContent(), { timeout: 15_000 }).toBe('That QR code is not a Meshchat room or contact link.')
+      await scanner.evaluate(el => { el.scrollIntoView({ block: 'center' }) })
+      await pe.screenshot({ path: `${SHOTS}/scanning-phone.png` })
+      expect(await pe.getByRole('heading', { name: 'Chat with no one in the middle' }).count()).toBe(1)
+      // Escape closes the camera, and the camera light goes off.
+      await scanner.getByRole('button', { name: 'Cancel' }).press('Escape')
+      await scanner.waitFor({ state: 'detached' })
+      expect(await pe.evaluate(() => document.querySelectorAll('video').length)).toBe(0)
+    } finally {
+      await withCamera.close()
+    }
+  }, 60_000)
+
+  it('says so when there is no camera to scan with, and gives the keyboard back', async () => {
+    await pb.goto(relay.httpUrl)
+    await pb.getByRole('button', { name: 'Scan a QR code' }).click()
+    const scanner = pb.getByRole('group', { name: 'Scan a QR code' })
+    await expect.poll(async () => await scanner.getByRole('status').textContent()).toMatch(/camera.*Type the code/)
+    await pb.screenshot({ path: `${SHOTS}/no-camera-phone.png` })
+    await scanner.getByRole('button', { name: 'Close' }).press('Enter')
+    await expect.poll(async () => await pb.evaluate(() => document.activeElement?.textContent)).toBe('Scan a QR code')
   })
 
   it('tells a person who mistypes a code what is wrong', async () => {

@@ -1,8 +1,43 @@
+/**
+ * QR codes as a camera sees them: read one from a screenshot, or make a fake camera's video of it
+ * for Chromium (`--use-file-for-fake-video-capture`).
+ */
+import { writeFileSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import decodeQR from 'qr/decode.js'
 
+interface Pixels { width: number, height: number, data: Uint8Array }
+
 /** Decodes the QR code in a PNG screenshot: Chromium turns it into pixels, the `qr` reader reads them. */
 export async function readQrCode (browser: Browser, png: Buffer): Promise<string> {
+  return decodeQR(await pixelsOf(browser, png))
+}
+
+/**
+ * Writes a Y4M video (what Chromium's fake camera plays, in a loop) of the PNG screenshot,
+ * centred on white, and returns `path`.
+ */
+export async function cameraVideoOf (browser: Browser, png: Buffer, path: string, side = 480): Promise<string> {
+  const image = await pixelsOf(browser, png)
+  if (image.width > side || image.height > side) throw new RangeError(`The screenshot is larger than ${side} pixels`)
+  // Luma only (BT.601, studio range); the colour planes stay neutral, as for black on white.
+  const luma = new Uint8Array(side * side).fill(235)
+  const left = Math.floor((side - image.width) / 2)
+  const top = Math.floor((side - image.height) / 2)
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = 4 * (y * image.width + x)
+      const grey = 0.299 * image.data[i] + 0.587 * image.data[i + 1] + 0.114 * image.data[i + 2]
+      luma[(top + y) * side + left + x] = Math.round(16 + grey * 219 / 255)
+    }
+  }
+  const chroma = Buffer.alloc((side / 2) * (side / 2), 128)
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma])
+  writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]))
+  return path
+}
+
+async function pixelsOf (browser: Browser, png: Buffer): Promise<Pixels> {
   const page = await browser.newPage()
   try {
     const { width, height, pixels } = await page.evaluate(async (base64) => {
@@ -12,7 +47,7 @@ export async function readQrCode (browser: Browser, png: Buffer): Promise<string
       context.drawImage(image, 0, 0)
       return { width: image.width, height: image.height, pixels: Array.from(context.getImageData(0, 0, image.width, image.height).data) }
     }, png.toString('base64'))
-    return decodeQR({ width, height, data: Uint8Array.from(pixels) })
+    return { width, height, data: Uint8Array.from(pixels) }
   } finally {
     await page.close()
   }

@@ -52,6 +52,7 @@ describe('relay HTTP server', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'")
     expect(answer.headers['x-content-type-options']).toBe('nosniff')
     expect(answer.headers['referrer-policy']).toBe('no-referrer')
+    expect(answer.headers['permissions-policy']).toBe('camera=(self), microphone=(), geolocation=(), payment=(), usb=()')
   })
 
   it('lets hashed assets be cached for good', async () => {

@@ -8,6 +8,7 @@ import { displayName, selfKey } from '../state.js'
 import { navigate } from '../router.js'
 import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
+import { ScanQrButton } from './ScanQrButton.js'
 
 /** The contacts page: the user's own link, adding someone by link, requests, and the contact list. */
 export function Contacts ({ card }: { card: string | null }) {
@@ -74,6 +75,7 @@ function AddFromLink ({ initial }: { initial: string }) {
       {error !== null && <p class='error' role='alert'>{error}</p>}
       {sent !== null && <p class='ok' role='status'>Request sent to {sent}. You can write to them now; they read it once they accept.</p>}
       <button type='submit' class='primary' disabled={preview === null}>Send request</button>
+      <ScanQrButton />
     </form>
   )
 }

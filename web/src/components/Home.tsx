@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { createRoom, displayName, joinRoom, rooms, setDisplayName } from '../state.js'
 import { RestoreCard } from './RestoreCard.js'
+import { ScanQrButton } from './ScanQrButton.js'
 import { navigate } from '../router.js'
 
 /** Start screen: who you are, a new room, or joining one with a code. */
@@ -99,6 +100,7 @@ export function Home ({ invitedCode }: { invitedCode: string | null }) {
             ? <p id='code-error' class='error' role='alert'>{codeError}</p>
             : <p id='code-hint' class='hint'>Case, spaces and dashes do not matter.</p>}
           <button type='submit' class={invitedCode !== null ? 'primary' : ''} disabled={busy}>Join</button>
+          {invitedCode === null && <ScanQrButton />}
         </form>
         {invitedCode !== null && startCard}
       </div>
