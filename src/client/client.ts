@@ -229,6 +229,8 @@ export class Client extends Emitter<ClientEvents> {
       this.announceActivity()
     })
     room.on('contact', signal => { void this.loadContacts().then(async contacts => await contacts.receive(id, signal)) })
+    // The room list shows rooms by name.
+    room.on('renamed', () => { void this.announceRooms() })
     // Someone (back) in the room may hold a file nobody had a moment ago.
     room.on('peers', count => { if (count > 0) this.loadedFiles?.retryUnavailable() })
     // A deleted file is not kept on any member's device. Failing to drop it only leaves it stored.

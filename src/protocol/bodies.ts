@@ -44,7 +44,9 @@ export const Kind = {
   /** A chat message quoting another message; stored, numbered, chained (conversation-bodies.ts). */
   Reply: 16,
   /** "I joined" or "I left" the room; stored, numbered, chained (conversation-bodies.ts). */
-  Membership: 17
+  Membership: 17,
+  /** Names the room for everyone in it (or clears its name); stored, numbered, chained (conversation-bodies.ts). */
+  RoomName: 18
 } as const
 
 export type KnownKind = typeof Kind[keyof typeof Kind]
@@ -52,7 +54,7 @@ export type KnownKind = typeof Kind[keyof typeof Kind]
 /** Whether messages of a kind are numbered and kept in history. */
 export function isStoredKind (kind: number): boolean {
   return kind === Kind.Text || kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction ||
-    kind === Kind.Reply || kind === Kind.Membership || kind === Kind.File
+    kind === Kind.Reply || kind === Kind.Membership || kind === Kind.File || kind === Kind.RoomName
 }
 
 /** Whether a kind is a message people send (text, reply, file): shown, a target for reactions and deletion. */

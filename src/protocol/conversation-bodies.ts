@@ -1,19 +1,21 @@
 /**
- * Bodies of the conversation kinds that quote or mark the log: replies and membership notices.
- * Each decoder returns a typed value or throws MalformedError/TooLargeError.
+ * Bodies of the conversation kinds that quote or mark the log, or name the room: replies,
+ * membership notices and room names. Each decoder returns a typed value or throws
+ * MalformedError/TooLargeError.
  *
  * ```
  * reply      = targetAuthor(32) | targetSeq(u32) | nameLength(u8) | name | text
  * membership = action(u8: 1 joined, 2 left) | nameLength(u8) | name
+ * room name  = nameLength(u8) | name       (length 0: back to the room's code as its name)
  * ```
  * A reply is a chat message like Text (same name and text rules) that also names the message it
  * answers. It does not copy the quoted text: the quote is read from the receiver's own history, so
  * deleting the original also removes it from every quote.
  */
-import { concatBytes } from '../bytes.js'
+import { concatBytes, utf8 } from '../bytes.js'
 import { MalformedError } from '../errors.js'
-import { KEY_BYTES as KEY } from './constants.js'
-import { decodeName, decodeTextBody, encodeName, encodeTextBody } from './bodies.js'
+import { KEY_BYTES as KEY, MAX_NAME_BYTES } from './constants.js'
+import { decodeName, decodeTextBody, decodeUtf8, encodeName, encodeTextBody } from './bodies.js'
 import type { TextBody } from './bodies.js'
 
 export interface ReplyBody extends TextBody {
@@ -65,4 +67,23 @@ export function decodeMembershipBody (bytes: Uint8Array): MembershipBody {
   const [name, rest] = decodeName(bytes.subarray(1))
   if (rest.length !== 0) throw new MalformedError('Membership notice has trailing bytes')
   return { action, name }
+}
+
+export interface RoomNameBody {
+  /** The room's name from now on; empty for none (the room is then called by its code). */
+  readonly name: string
+}
+
+export function encodeRoomNameBody (body: RoomNameBody): Uint8Array {
+  const name = utf8(body.name)
+  if (name.length > MAX_NAME_BYTES) throw new RangeError(`"name" expected 0..${MAX_NAME_BYTES} UTF-8 bytes, got ${name.length}`)
+  return concatBytes(Uint8Array.of(name.length), name)
+}
+
+export function decodeRoomNameBody (bytes: Uint8Array): RoomNameBody {
+  if (bytes.length < 1) throw new MalformedError('Room name is empty')
+  const length = bytes[0]
+  if (length > MAX_NAME_BYTES) throw new MalformedError(`Room name length ${length} is out of range`)
+  if (bytes.length !== 1 + length) throw new MalformedError(bytes.length < 1 + length ? 'Room name is truncated' : 'Room name has trailing bytes')
+  return { name: decodeUtf8(bytes.subarray(1), 'name') }
 }

@@ -17,5 +17,10 @@ export const WAITING_FRAME_TTL_MS = 60_000
  * verdict (and so its forwarding). gossipsub keeps a message about 5 s for forwarding.
  */
 export const KEY_SHARE_WAIT_MS = 3_000
+/**
+ * A room name dated further ahead of this device's clock is kept but not taken, ms: the latest
+ * name wins, and a name dated years ahead would otherwise stay for good.
+ */
+export const NAMING_CLOCK_AHEAD_MS = 10 * 60_000
 /** After a key share goes out, how long to gather the next recipients into one share, ms. */
 export const KEY_SHARE_DEBOUNCE_MS = 20

@@ -15,7 +15,7 @@ import {
   Kind, decodeKeyShareBody, decodePresenceBody, decodeRotateBody, decodeTextBody, encodeKeyShareBody,
   encodePresenceBody, encodeRotateBody, encodeTextBody, isChainedKind, isMessageKind, MAX_KEY_SHARE_ENTRIES, MAX_REMOVED
 } from '../protocol/bodies.js'
-import { encodeMembershipBody, encodeReplyBody } from '../protocol/conversation-bodies.js'
+import { decodeRoomNameBody, encodeMembershipBody, encodeReplyBody, encodeRoomNameBody } from '../protocol/conversation-bodies.js'
 import type { MembershipAction } from '../protocol/conversation-bodies.js'
 import { decodeFileBody, encodeFileBody } from '../protocol/file-body.js'
 import type { FileBody } from '../protocol/file-body.js'
@@ -31,7 +31,7 @@ import {
 } from '../protocol/envelope.js'
 import type { Payload, SignedMessage, UnsignedMessage } from '../protocol/envelope.js'
 import type { Transport, Verdict } from '../net/transport.js'
-import type { MemberRecord, MessageRecord, RoomRecord, Store } from '../store/store.js'
+import type { MemberRecord, MessageRecord, RoomNaming, RoomRecord, Store } from '../store/store.js'
 import { EpochBook } from './epochs.js'
 import { fromRecord, toRecord } from './message-record.js'
 import type { Epoch } from './epochs.js'
@@ -46,7 +46,8 @@ import type { RateLimit } from './rate-limiter.js'
 import { generateRoomCode, roomCodeFromSecret } from './room-code.js'
 import type { RoomCode } from './room-code.js'
 import {
-  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, MEMBER_SAVE_EVERY_MS, WAITING_FRAME_TTL_MS
+  DEFAULT_RATE_LIMIT, KEY_SHARE_DEBOUNCE_MS, KEY_SHARE_WAIT_MS, MAX_WAITING_FRAMES, MEMBER_SAVE_EVERY_MS, NAMING_CLOCK_AHEAD_MS,
+  WAITING_FRAME_TTL_MS
 } from './constants.js'
 import { heartbeatIntervalMs, presenceTimeoutMs } from './heartbeat.js'
 
@@ -84,6 +85,8 @@ export interface RoomEvents extends Record<string, unknown> {
   epoch: { number: number, code: RoomCode, removed: string[] }
   /** A rotation left us out: we are no longer a member. */
   removed: { by: string }
+  /** The room has a new name (see `Room.rename`). */
+  renamed: RoomNaming
   /** A contact request or reply went by (sealed: it may be for someone else). */
   contact: ContactSignal
   /** Our identity is in use on another device in this room right now (its session prekey, hex). */
@@ -131,8 +134,6 @@ interface WaitingFrame {
 export class Room extends Emitter<RoomEvents> {
   /** Stable local id: from the code the room was first joined with. */
   readonly id: string
-  /** A short name for the room that does not change when its code does. */
-  readonly title: string
   private readonly self: string
   private readonly now: () => number
   private epochs: EpochBook
@@ -162,6 +163,12 @@ export class Room extends Emitter<RoomEvents> {
   private flushAgain = false
   private started = false
   private removedAt: number | undefined
+  /** The secret of the code the room was first joined with: its default title comes from it. */
+  private readonly firstSecret: string
+  /** The name its members gave the room, if any (see takeName). */
+  private named: RoomNaming | undefined
+  /** Names are taken one at a time, so an older one never overwrites a newer. */
+  private namingTurn: Promise<unknown> = Promise.resolve()
   /** The newest shown message's time, as stored in the room's record (see touch). */
   private lastActivity: number
   private lastAnnounced = 0
@@ -181,7 +188,8 @@ export class Room extends Emitter<RoomEvents> {
   constructor (private readonly components: RoomComponents, record: RoomRecord, init: RoomInit = {}) {
     super()
     this.id = record.id
-    this.title = roomTitle(record)
+    this.firstSecret = record.secret
+    this.named = record.named
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
     this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
@@ -327,6 +335,25 @@ export class Room extends Emitter<RoomEvents> {
     return await this.sendStored(Kind.Membership, encodeMembershipBody({ action, name: this.components.displayName() }))
   }
 
+  /** What the room is called: the name its members gave it, or "Room" and its code's first group. */
+  get title (): string {
+    return roomTitle({ secret: this.firstSecret, named: this.named })
+  }
+
+  /** The room's name as its members last set it, if they did. */
+  get naming (): RoomNaming | undefined {
+    return this.named
+  }
+
+  /**
+   * Names the room for every member (an empty name goes back to the default title). Any member
+   * may; the latest name holds. Like a message, it waits in the outbox while nobody is reachable.
+   * @throws RangeError when the name is longer than 64 UTF-8 bytes once its spaces are tidied
+   */
+  async rename (name: string): Promise<void> {
+    await this.sendStored(Kind.RoomName, encodeRoomNameBody({ name: name.replace(/\s+/g, ' ').trim() }))
+  }
+
   /** Tells the room about us again now (after a change of name or colour), not at the next heartbeat. */
   async announce (): Promise<void> {
     await this.sendPresence(true)
@@ -421,7 +448,20 @@ export class Room extends Emitter<RoomEvents> {
     if (target.deleted === true) throw new RangeError('That message was deleted')
   }
 
-  /** Applies an edit, deletion or reaction to the message it refers to, and shows the result. */
+  /** Makes `naming` the room's name if it is later than the one it has (see RoomNaming). */
+  private async takeName (naming: RoomNaming): Promise<void> {
+    const turn = this.namingTurn.then(async () => {
+      if (naming.at > this.now() + NAMING_CLOCK_AHEAD_MS) return
+      if (this.named !== undefined && !namedLater(naming, this.named)) return
+      this.named = naming
+      await this.components.store.updateRoom(this.id, { named: naming })
+      this.emit('renamed', naming)
+    })
+    this.namingTurn = turn.catch(() => {})
+    await turn
+  }
+
+  /** Applies an edit, deletion or reaction to the message it refers to, or a name to the room. */
   private async applyEffect (message: SignedMessage, author: string): Promise<void> {
     const store = this.components.store
     let targetAuthor = author
@@ -453,6 +493,9 @@ export class Room extends Emitter<RoomEvents> {
         change = target => applyReaction(target, author, reaction.emoji, reaction.on)
         break
       }
+      case Kind.RoomName:
+        await this.takeName({ name: decodeRoomNameBody(message.body).name, at: message.timestamp, by: author, seq: message.seq })
+        return
       default:
         return
     }
@@ -609,7 +652,8 @@ export class Room extends Emitter<RoomEvents> {
       case Kind.File: return await this.receiveText(epoch, message, author)
       case Kind.Edit:
       case Kind.Delete:
-      case Kind.Reaction: return await this.receiveEffect(epoch, message)
+      case Kind.Reaction:
+      case Kind.RoomName: return await this.receiveEffect(epoch, message)
       case Kind.Typing:
         if (message.seq !== 0) return 'reject'
         this.activity.typing(author, decodeTypingBody(message.body).on)
@@ -644,6 +688,7 @@ export class Room extends Emitter<RoomEvents> {
     if (message.kind === Kind.Edit) decodeEditBody(message.body)
     if (message.kind === Kind.Delete) decodeDeleteBody(message.body)
     if (message.kind === Kind.Reaction) decodeReactionBody(message.body)
+    if (message.kind === Kind.RoomName) decodeRoomNameBody(message.body)
     const own = author === this.self // from our other device
     const record = toRecord(this.id, epoch, message, this.now(), own ? 'sent' : 'received')
     if (!await this.components.store.addMessage(record)) {
@@ -1157,9 +1202,20 @@ function isShownKind (kind: number): boolean {
 /** How far before this session a presence of ours may be dated and still mean another device, ms. */
 const OTHER_DEVICE_SLACK_MS = 60_000
 
-/** "Room 7KQ2M": the first group of the code the room was first joined with. */
-export function roomTitle (record: Pick<RoomRecord, 'secret'>): string {
-  return `Room ${record.secret.slice(0, 5)}`
+/**
+ * What a room is called: the name its members gave it, or "Room 7KQ2M", the first group of the
+ * code it was first joined with.
+ */
+export function roomTitle (record: Pick<RoomRecord, 'secret' | 'named'>): string {
+  const name = record.named?.name ?? ''
+  return name !== '' ? name : `Room ${record.secret.slice(0, 5)}`
+}
+
+/** Whether naming `a` comes after `b`: later by its author's clock, then by author key and number. */
+function namedLater (a: RoomNaming, b: RoomNaming): boolean {
+  if (a.at !== b.at) return a.at > b.at
+  if (a.by !== b.by) return a.by > b.by
+  return a.seq > b.seq
 }
 
 /** Decodes signed bytes and checks they are by the payload's author, for this epoch. */

@@ -27,14 +27,30 @@ export interface RoomRecord {
   direct?: string
   /** Kept out of the room list (the inbox where contact requests arrive). */
   hidden?: boolean
+  /** The room's name as its members last set it; absent until someone names it. */
+  named?: RoomNaming
+}
+
+/**
+ * A name given to a room, and by which message: the latest by its author's clock holds (ties go
+ * to the higher author key, then number), so every member ends up with the same one.
+ */
+export interface RoomNaming {
+  /** Empty when the room's name was cleared. */
+  readonly name: string
+  /** The naming message's timestamp, ms. */
+  readonly at: number
+  /** Its author's key, hex. */
+  readonly by: string
+  readonly seq: number
 }
 
 /**
  * Fields of a room record that change after it is made (by the user: lastRead, muted; by the
- * room: activity, epochs, removal). `Store.updateRoom` writes only the fields given, atomically,
+ * room: activity, epochs, removal, its name). `Store.updateRoom` writes only the fields given, atomically,
  * so two writers of different fields never undo each other.
  */
-export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted' | 'lastActivity' | 'epochs' | 'removedAt'>>
+export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted' | 'lastActivity' | 'epochs' | 'removedAt' | 'named'>>
 
 export interface SearchOptions {
   /** Only this room; every room by default. */

@@ -80,6 +80,18 @@ describe('a conversation between two people', () => {
     await pb.screenshot({ path: `${SHOTS}/conversation-phone.png` })
   })
 
+  it('names the room for both: each header and room list say the name, and who gave it', async () => {
+    const field = pa.getByRole('textbox', { name: 'Room name' })
+    await field.fill('Lunch crew')
+    await field.press('Enter')
+    await pa.getByRole('heading', { name: 'Lunch crew', level: 1 }).waitFor()
+    await pb.getByRole('heading', { name: 'Lunch crew', level: 1 }).waitFor({ timeout: 15_000 })
+    await pa.getByRole('navigation', { name: 'Your rooms' }).getByRole('link', { name: /Lunch crew/ }).waitFor()
+    await expect.poll(async () => await pb.locator('#room-name-by').textContent()).toBe('Named by Ann. Everyone in the room sees the name.')
+    expect(await pb.getByRole('textbox', { name: 'Room name' }).inputValue()).toBe('Lunch crew')
+    await pa.screenshot({ path: `${SHOTS}/room-named-desktop.png` })
+  })
+
   it('moves between messages with the arrow keys, and reaches a message\'s actions with Tab', async () => {
     const log = pa.getByRole('log', { name: 'Messages' })
     const keys = await log.locator('article.message').evaluateAll(els => els.map(e => e.getAttribute('data-key')))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parse, scannedLinkHash } from '../../web/src/routes.js'
+import { parse } from '../../web/src/routes.js'
+import { scannedLinkHash } from '../../web/src/scanned-link.js'
 
 describe('routes', () => {
   it('reads each fragment, and a badly escaped invitation as it is', () => {

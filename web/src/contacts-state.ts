@@ -51,7 +51,7 @@ export function contactOf (key: string): ContactRecord | undefined {
 }
 
 /** What a room is called in lists and headers: the contact's name for a direct room. */
-export function roomLabel (record: Pick<RoomRecord, 'secret' | 'direct'>): string {
+export function roomLabel (record: Pick<RoomRecord, 'secret' | 'direct' | 'named'>): string {
   if (record.direct === undefined) return roomTitle(record)
   return contactOf(record.direct)?.name ?? `${record.direct.slice(0, 8)}…`
 }

@@ -405,6 +405,11 @@ export function memberName (key: string): string {
   return members.value.find(m => m.key === key)?.name ?? `${key.slice(0, 8)}…`
 }
 
+/** Names the active room for everyone in it ('' for no name). @throws RangeError when too long */
+export async function renameRoom (name: string): Promise<void> {
+  await activeRoom.value?.rename(name)
+}
+
 export async function editMessage (message: MessageRecord, text: string): Promise<void> {
   await activeRoom.value?.edit(message.seq, text)
 }

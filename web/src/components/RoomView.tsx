@@ -26,6 +26,8 @@ import { MAX_CAPTION_BYTES } from '../../../src/files/constants.js'
 const EmojiButton = lazy(async () => (await import('./EmojiPicker.js')).EmojiButton, null)
 const AttachButton = lazy(async () => (await import('./Attachment.js')).AttachButton, null)
 const AttachmentPreview = lazy(async () => (await import('./Attachment.js')).AttachmentPreview, null)
+// Room details that are not needed to show history either.
+const RoomNameForm = lazy(async () => (await import('./RoomNameForm.js')).RoomNameForm, null)
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
@@ -91,6 +93,9 @@ export function RoomView ({ room }: { room: Room }) {
           {!removedFromRoom.value && <Composer />}
         </div>
         <aside class='room-info' aria-label='Room details'>
+          {!direct && record !== undefined && (
+            <RoomNameForm record={record} disabled={removedFromRoom.value} key={`${record.named?.by ?? ''}/${record.named?.seq ?? 0}`} />
+          )}
           {!direct && <details open={!messages.value.some(m => m.membership === undefined) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>

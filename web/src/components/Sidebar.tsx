@@ -5,7 +5,7 @@ import { activeRoom, displayName, network, revealMessage, rooms, searchMessages,
 import type { Route } from '../router.js'
 import { listTime } from '../days.js'
 import { badgeText, previewLine, sortRooms } from '../unread.js'
-import { Avatar } from './Avatar.js'
+import { Avatar, initials } from './Avatar.js'
 import { MessageText } from './MessageText.js'
 
 const SEARCH_DELAY_MS = 150
@@ -99,14 +99,14 @@ function RoomItem ({ room, currentId }: { room: RoomRecord, currentId: string | 
   )
 }
 
-/** A room's picture: the first letters of its code on a colour of its own. */
-export function RoomAvatar ({ room, size = 40 }: { room: Pick<RoomRecord, 'id' | 'secret' | 'direct'>, size?: number }) {
+/** A room's picture: the initials of its name, or the first letters of its code, on a colour of its own. */
+export function RoomAvatar ({ room, size = 40 }: { room: Pick<RoomRecord, 'id' | 'secret' | 'direct' | 'named'>, size?: number }) {
   if (room.direct !== undefined) return <Avatar name={roomLabel(room)} personKey={room.direct} size={size} />
   const hue = parseInt(room.id.slice(0, 4), 16) % 360
   return (
     <span class='avatar room-avatar' aria-hidden='true'
       style={{ background: `hsl(${hue} 45% 38%)`, width: `${size}px`, height: `${size}px`, fontSize: `${size * 0.36}px` }}>
-      {room.secret.slice(0, 2)}
+      {room.named?.name !== undefined && room.named.name !== '' ? initials(room.named.name) : room.secret.slice(0, 2)}
     </span>
   )
 }

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { utf8 } from '../../src/bytes.js'
+import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
+import { Kind, isStoredKind } from '../../src/protocol/bodies.js'
+import { decodeRoomNameBody, encodeRoomNameBody } from '../../src/protocol/conversation-bodies.js'
+import { Harness, waitFor } from './room-harness.js'
+import type { Member } from './room-harness.js'
+
+await loadCrypto()
+
+const DAY_MS = 24 * 60 * 60_000
+
+describe('room name bodies', () => {
+  it('round-trip any name up to 64 bytes, and the empty name that clears it', () => {
+    for (const name of ['', 'Lunch', 'Équipe 🦊 du jeudi', 'x'.repeat(64)]) expect(decodeRoomNameBody(encodeRoomNameBody({ name }))).toEqual({ name })
+    expect(isStoredKind(Kind.RoomName)).toBe(true)
+  })
+
+  it('refuse a name that is too long, truncated, followed by more bytes, or not UTF-8', () => {
+    expect(() => encodeRoomNameBody({ name: 'x'.repeat(65) })).toThrow(RangeError)
+    for (const bad of [new Uint8Array(0), Uint8Array.of(65, ...utf8('x'.repeat(65))), Uint8Array.of(3, 65, 66), Uint8Array.of(1, 65, 66), Uint8Array.of(1, 0xff)]) {
+      expect(() => decodeRoomNameBody(bad)).toThrow(expect.objectContaining({ name: 'MalformedError' }))
+    }
+  })
+})
+
+describe('naming a room', () => {
+  let h: Harness
+
+  beforeEach(() => { h = new Harness() })
+  afterEach(async () => { await h.close() })
+
+  const titleOf = async (member: Member): Promise<string> => member.room.title
+  const listedTitle = async (member: Member): Promise<string | undefined> => (await member.client.listRooms()).find(r => r.id === member.room.id)?.named?.name
+
+  it('a member names the room: every member, its room list and a newcomer (by history sync) call it so', async () => {
+    const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
+    const defaultTitle = ann.room.title
+    expect(defaultTitle).toMatch(/^Room [0-9A-Z]{5}$/)
+    const lists: string[] = []
+    bob.client.on('rooms', rooms => { lists.push(rooms.find(r => r.id === bob.room.id)?.named?.name ?? '') })
+    await ann.room.rename('  Thursday   lunch ')
+    expect(ann.room.title).toBe('Thursday lunch')
+    for (const m of [bob, cat]) await waitFor(async () => await titleOf(m) === 'Thursday lunch', `${m.name} sees the name`)
+    expect(await listedTitle(bob)).toBe('Thursday lunch')
+    await waitFor(() => lists.includes('Thursday lunch'), 'Bob\'s room list says the name')
+    // Not a message: nothing new in anyone's conversation.
+    expect(bob.messages).toEqual([])
+    expect(bob.room.naming?.by).toBe(ann.key)
+
+    const dee = await h.member('Dee')
+    await h.enter(dee, ann.room.code.display)
+    dee.client.attachTransport(dee.transport)
+    await waitFor(async () => await titleOf(dee) === 'Thursday lunch', 'the newcomer learns the name by history sync')
+
+    await bob.room.rename('')
+    for (const m of [ann, cat, dee]) await waitFor(async () => await titleOf(m) === defaultTitle, `${m.name} is back to the code's name`)
+  })
+
+  it('keeps the latest name everywhere when two are given apart, whichever arrives first', async () => {
+    const [ann, bob, cat] = await h.group(['Ann', 'Bob', 'Cat'])
+    bob.transport.setOnline(false)
+    await bob.room.rename('Bob\'s older name') // waits in Bob's outbox
+    await new Promise(resolve => setTimeout(resolve, 5))
+    await ann.room.rename('Ann\'s newer name')
+    await waitFor(async () => await titleOf(cat) === 'Ann\'s newer name', 'Cat has Ann\'s name')
+    expect(bob.room.title).toBe('Bob\'s older name')
+    bob.transport.setOnline(true)
+    await waitFor(async () => (await bob.store.pendingMessages(bob.room.id)).length === 0, 'Bob\'s name goes out')
+    await waitFor(async () => await titleOf(bob) === 'Ann\'s newer name', 'Bob takes Ann\'s later name')
+    for (const m of [ann, cat]) expect(m.room.title).toBe('Ann\'s newer name')
+  })
+
+  it('does not take a name dated far ahead by a wrong clock, which would otherwise hold for good', async () => {
+    const ann = await h.member('Ann')
+    const sam = await h.member('Sam', { now: () => Date.now() + DAY_MS })
+    await h.enter(ann)
+    await h.enter(sam, ann.room.code.display)
+    for (const m of [ann, sam]) m.client.attachTransport(m.transport)
+    await sam.room.rename('From tomorrow')
+    await waitFor(async () => (await ann.store.getMessage(ann.room.id, sam.key, 1))?.kind === Kind.RoomName, 'Ann holds Sam\'s naming')
+    expect(ann.room.title).toMatch(/^Room /)
+    await ann.room.rename('Today')
+    await waitFor(async () => await titleOf(sam) === 'From tomorrow' || await titleOf(sam) === 'Today', 'Sam hears Ann')
+    expect(ann.room.title).toBe('Today')
+  })
+
+  it('refuses a name over 64 bytes before anything is sent', async () => {
+    const [ann] = await h.group(['Ann', 'Bob'])
+    await expect(ann.room.rename('x'.repeat(65))).rejects.toThrow(RangeError)
+    expect(await ann.store.pendingMessages(ann.room.id)).toEqual([])
+  })
+})
