@@ -88,6 +88,8 @@ describe('a conversation between two people', () => {
     await pb.getByRole('heading', { name: 'Lunch crew', level: 1 }).waitFor({ timeout: 15_000 })
     await pa.getByRole('navigation', { name: 'Your rooms' }).getByRole('link', { name: /Lunch crew/ }).waitFor()
     await expect.poll(async () => await pb.locator('#room-name-by').textContent()).toBe('Named by Ann. Everyone in the room sees the name.')
+    // On the phone the name's details are folded, above the conversation.
+    await pb.locator('summary', { hasText: 'Room name' }).click()
     expect(await pb.getByRole('textbox', { name: 'Room name' }).inputValue()).toBe('Lunch crew')
     await pa.screenshot({ path: `${SHOTS}/room-named-desktop.png` })
   })

@@ -4,7 +4,8 @@ import { renameRoom, memberName, selfKey } from '../state.js'
 
 /**
  * The room's name, which any member may change for everyone: empty goes back to "Room" and the
- * code's first group. Says who named it last.
+ * code's first group. Says who named it last. Folded on a phone, where it sits above the
+ * conversation.
  */
 export function RoomNameForm ({ record, disabled }: { record: RoomRecord, disabled: boolean }) {
   const current = record.named?.name ?? ''
@@ -25,17 +26,20 @@ export function RoomNameForm ({ record, disabled }: { record: RoomRecord, disabl
     }
   }
   return (
-    <form class='room-naming' onSubmit={e => { void save(e) }} noValidate>
-      <label for='room-name'>Room name</label>
-      <div class='copy-row'>
-        <input id='room-name' type='text' value={name} placeholder={`Room ${record.secret.slice(0, 5)}`} autoComplete='off'
-          aria-invalid={error !== null} aria-describedby={error !== null ? 'room-name-error' : by !== undefined ? 'room-name-by' : undefined}
-          onInput={e => { setName(e.currentTarget.value); setError(null) }} />
-        <button type='submit' disabled={disabled || busy || name.trim() === current}>Rename</button>
-      </div>
-      {error !== null
-        ? <p id='room-name-error' class='error' role='alert'>{error}</p>
-        : by !== undefined && <p id='room-name-by' class='hint'>{current === '' ? 'Name cleared' : 'Named'} by {by === selfKey.value ? 'you' : memberName(by)}. Everyone in the room sees the name.</p>}
-    </form>
+    <details class='room-naming' open={matchMedia('(min-width: 761px)').matches || undefined}>
+      <summary>Room name</summary>
+      <form onSubmit={e => { void save(e) }} noValidate>
+        <label for='room-name' class='visually-hidden'>Room name</label>
+        <div class='copy-row'>
+          <input id='room-name' type='text' value={name} placeholder={`Room ${record.secret.slice(0, 5)}`} autoComplete='off'
+            aria-invalid={error !== null} aria-describedby={error !== null ? 'room-name-error' : by !== undefined ? 'room-name-by' : undefined}
+            onInput={e => { setName(e.currentTarget.value); setError(null) }} />
+          <button type='submit' disabled={disabled || busy || name.trim() === current}>Rename</button>
+        </div>
+        {error !== null
+          ? <p id='room-name-error' class='error' role='alert'>{error}</p>
+          : by !== undefined && <p id='room-name-by' class='hint'>{current === '' ? 'Name cleared' : 'Named'} by {by === selfKey.value ? 'you' : memberName(by)}. Everyone in the room sees the name.</p>}
+      </form>
+    </details>
   )
 }
