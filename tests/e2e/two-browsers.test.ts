@@ -134,15 +134,29 @@ describe('two people chatting in Chromium', () => {
     }
   }, 60_000)
 
-  it('says so when there is no camera to scan with, and gives the keyboard back', async () => {
+  it('offers no scanning on a device without a camera', async () => {
     await pb.goto(relay.httpUrl)
-    await pb.getByRole('button', { name: 'Scan a QR code' }).click()
-    const scanner = pb.getByRole('group', { name: 'Scan a QR code' })
-    await expect.poll(async () => await scanner.getByRole('status').textContent()).toMatch(/camera.*Type the code/)
-    await pb.screenshot({ path: `${SHOTS}/no-camera-phone.png` })
-    await scanner.getByRole('button', { name: 'Close' }).press('Enter')
-    await expect.poll(async () => await pb.evaluate(() => document.activeElement?.textContent)).toBe('Scan a QR code')
+    await pb.getByRole('button', { name: 'Join' }).waitFor()
+    expect(await pb.evaluate(async () => (await navigator.mediaDevices.enumerateDevices()).filter(d => d.kind === 'videoinput').length)).toBe(0)
+    expect(await pb.getByRole('button', { name: 'Scan a QR code' }).count()).toBe(0)
   })
+
+  it('says so when the camera is not allowed, and gives the keyboard back', async () => {
+    // A camera, but nobody answers the browser's question about it: Chromium refuses.
+    const withCamera = await launchBrowser(['--use-fake-device-for-media-stream'])
+    try {
+      const pf = await (await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage()
+      await pf.goto(relay.httpUrl)
+      await pf.getByRole('button', { name: 'Scan a QR code' }).click()
+      const scanner = pf.getByRole('group', { name: 'Scan a QR code' })
+      await expect.poll(async () => await scanner.getByRole('status').textContent()).toMatch(/camera is not allowed.*type the code/)
+      await pf.screenshot({ path: `${SHOTS}/camera-refused-phone.png` })
+      await scanner.getByRole('button', { name: 'Close' }).press('Enter')
+      await expect.poll(async () => await pf.evaluate(() => document.activeElement?.textContent)).toBe('Scan a QR code')
+    } finally {
+      await withCamera.close()
+    }
+  }, 60_000)
 
   it('tells a person who mistypes a code what is wrong', async () => {
     await pb.goto(relay.httpUrl)
