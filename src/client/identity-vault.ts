@@ -80,19 +80,30 @@ export async function unlockIdentity (store: Store, passphrase: string): Promise
   await store.putMeta(IDENTITY_KEY, { secretKey: identity.secretKey })
 }
 
+export interface RestoreOptions {
+  /**
+   * The public key of the identity the device has now, when it is open. Without it, a locked
+   * identity cannot be compared with the backup's and counts as another one.
+   */
+  readonly currentKey?: Uint8Array
+  readonly now?: number
+}
+
 /**
  * Makes this device the identity in a backup: its key (unlocked), its name, its rooms, which
  * are added to the rooms already here, and its contacts (see `restoreContacts`). Call with no
  * client open on the store; open one after.
  */
-export async function restoreIdentity (store: Store, backup: BackupContents, now: number = Date.now()): Promise<void> {
+export async function restoreIdentity (store: Store, backup: BackupContents, options: RestoreOptions = {}): Promise<void> {
+  const now = options.now ?? Date.now()
   // A bad code stops the restore before anything is written.
   const rooms = backup.rooms.map(room => {
     for (const epoch of room.epochs ?? []) roomCodeFromSecret(epoch.secret)
     return { ...room, code: roomCodeFromSecret(room.secret) }
   })
   const before = await store.getMeta<StoredIdentity>(IDENTITY_KEY)
-  const sameIdentity = before !== undefined && 'secretKey' in before && bytesToHex(before.secretKey) === bytesToHex(backup.identity.secretKey)
+  const heldKey = options.currentKey ?? (before !== undefined && 'secretKey' in before ? await ed25519PublicKey(before.secretKey) : undefined)
+  const sameIdentity = heldKey !== undefined && bytesToHex(heldKey) === bytesToHex(backup.identity.publicKey)
   // Loaded here, as the client loads contacts: not on the way to a room's history.
   const { restoreContacts } = await import('../contacts/contacts.js')
   await restoreContacts(store, backup.identity, backup, sameIdentity)

@@ -270,8 +270,7 @@ export class Contacts extends Emitter<ContactsEvents> {
    * be pretending to be them.
    */
   lookalike (name: string, key: string): ContactRecord | undefined {
-    const wanted = name.trim().toLowerCase()
-    return [...this.list.values()].find(c => c.key !== key && c.state === 'accepted' && c.name.trim().toLowerCase() === wanted)
+    return lookalikeIn(this.list.values(), name, key)
   }
 
   /** Handles a contact request or reply seen in room `roomId`. Never throws. */
@@ -504,9 +503,9 @@ export class Contacts extends Emitter<ContactsEvents> {
 
 /**
  * Writes the contacts and the inbox of a backup into `store`, for `identity`, with no Contacts
- * running on it. With `keep`, the device's own contacts win over the backup's where both know
- * someone (the device was already this identity); otherwise the backup's replace them, since
- * contacts and their direct rooms belong to one identity.
+ * running on it. With `keep`, the device's own contacts and inbox win over the backup's (the
+ * device was already this identity); otherwise the backup's replace them, since contacts and
+ * their direct rooms belong to one identity.
  */
 export async function restoreContacts (store: Store, identity: Identity, backup: { inbox?: string, contacts?: BackupContact[] }, keep: boolean): Promise<void> {
   await loadCrypto()
@@ -518,9 +517,18 @@ export async function restoreContacts (store: Store, identity: Identity, backup:
     list.set(c.key, { ...c, directRoom: roomIdOf(directRoomCode(identity.secretKey, identity.publicKey, hexToBytes(c.key))) })
   }
   if (keep) for (const c of await store.getMeta<ContactRecord[]>(CONTACTS_KEY) ?? []) list.set(c.key, c)
+  // The warning on a request under a known contact's name is worked out again, as on arrival.
+  for (const c of list.values()) if (c.state === 'incoming') c.lookalikeOf = lookalikeIn(list.values(), c.name, c.key)?.key
   await store.putMeta(CONTACTS_KEY, [...list.values()])
-  if (inbox !== undefined) await store.putMeta(INBOX_KEY, inbox)
+  const held = keep ? await store.getMeta<string>(INBOX_KEY) : undefined
+  if (held === undefined && inbox !== undefined) await store.putMeta(INBOX_KEY, inbox)
   else if (!keep) await store.deleteMeta(INBOX_KEY)
+}
+
+/** The accepted contact, other than `key`, whose name `name` is (ignoring case and spaces around). */
+function lookalikeIn (contacts: Iterable<ContactRecord>, name: string, key: string): ContactRecord | undefined {
+  const wanted = name.trim().toLowerCase()
+  return [...contacts].find(c => c.key !== key && c.state === 'accepted' && c.name.trim().toLowerCase() === wanted)
 }
 
 /** Binds a sealed contact note to its kind, its signed author and its recipient. */

@@ -167,6 +167,9 @@ export class Room extends Emitter<RoomEvents> {
   private readonly firstSecret: string
   /** The name its members gave the room, if any (see takeName). */
   private named: RoomNaming | undefined
+  /** The latest name dated too far ahead of our clock, taken once its time is near (see takeName). */
+  private namedLater: RoomNaming | undefined
+  private namedLaterTimer: ReturnType<typeof setTimeout> | undefined
   /** Names are taken one at a time, so an older one never overwrites a newer. */
   private namingTurn: Promise<unknown> = Promise.resolve()
   /** The newest shown message's time, as stored in the room's record (see touch). */
@@ -190,6 +193,7 @@ export class Room extends Emitter<RoomEvents> {
     this.id = record.id
     this.firstSecret = record.secret
     this.named = record.named
+    this.namedLater = record.namedLater
     this.self = bytesToHex(components.identity.publicKey)
     this.now = components.now ?? Date.now
     this.epochs = new EpochBook(record.epochs ?? [{ number: 0, secret: record.secret }])
@@ -239,6 +243,7 @@ export class Room extends Emitter<RoomEvents> {
       this.memberRecords.set(member.key, member)
     }
     this.scheduleTick()
+    this.scheduleNamedLater()
   }
 
   /** Leaves the topics and says goodbye; history stays stored. */
@@ -247,6 +252,7 @@ export class Room extends Emitter<RoomEvents> {
     this.started = false
     clearTimeout(this.heartbeat)
     clearTimeout(this.shareTimer)
+    clearTimeout(this.namedLaterTimer)
     this.activity.stop()
     this.sync.stop()
     if (this.transport !== undefined) {
@@ -351,7 +357,9 @@ export class Room extends Emitter<RoomEvents> {
    * @throws RangeError when the name is longer than 64 UTF-8 bytes once its spaces are tidied
    */
   async rename (name: string): Promise<void> {
-    await this.sendStored(Kind.RoomName, encodeRoomNameBody({ name: name.replace(/\s+/g, ' ').trim() }))
+    const body = encodeRoomNameBody({ name: tidyRoomName(name) })
+    // After the name it has, even one dated a little ahead by another member's clock.
+    await this.sendStored(Kind.RoomName, body, Math.max(this.now(), (this.named?.at ?? 0) + 1))
   }
 
   /** Tells the room about us again now (after a change of name or colour), not at the next heartbeat. */
@@ -448,17 +456,46 @@ export class Room extends Emitter<RoomEvents> {
     if (target.deleted === true) throw new RangeError('That message was deleted')
   }
 
-  /** Makes `naming` the room's name if it is later than the one it has (see RoomNaming). */
+  /**
+   * Makes `naming` the room's name if it is later than the one it has (see RoomNaming). One dated
+   * too far ahead of our clock waits, stored, until its time is near: every member then ends up
+   * with the same name, whenever their clocks let them take it.
+   */
   private async takeName (naming: RoomNaming): Promise<void> {
     const turn = this.namingTurn.then(async () => {
-      if (naming.at > this.now() + NAMING_CLOCK_AHEAD_MS) return
-      if (this.named !== undefined && !namedLater(naming, this.named)) return
+      const store = this.components.store
+      if (naming.at > this.now() + NAMING_CLOCK_AHEAD_MS) {
+        if (this.namedLater !== undefined && !isNamedAfter(naming, this.namedLater)) return
+        this.namedLater = naming
+        await store.updateRoom(this.id, { namedLater: naming })
+        this.scheduleNamedLater()
+        return
+      }
+      if (this.named !== undefined && !isNamedAfter(naming, this.named)) return
       this.named = naming
-      await this.components.store.updateRoom(this.id, { named: naming })
+      await store.updateRoom(this.id, { named: naming })
       this.emit('renamed', naming)
     })
     this.namingTurn = turn.catch(() => {})
     await turn
+  }
+
+  /** Takes the name that was dated too far ahead once its time is near (checked at least hourly). */
+  private scheduleNamedLater (): void {
+    clearTimeout(this.namedLaterTimer)
+    const later = this.namedLater
+    if (later === undefined || !this.started) return
+    const wait = Math.min(later.at - NAMING_CLOCK_AHEAD_MS - this.now(), 60 * 60_000)
+    this.namedLaterTimer = setTimeout(() => {
+      if (later.at > this.now() + NAMING_CLOCK_AHEAD_MS) {
+        this.scheduleNamedLater()
+        return
+      }
+      this.namedLater = undefined
+      void this.components.store.updateRoom(this.id, { namedLater: undefined })
+        .then(async () => { await this.takeName(later) })
+        .catch(err => { this.emit('rejected', { error: err as Error }) })
+    }, Math.max(0, wait))
   }
 
   /** Applies an edit, deletion or reaction to the message it refers to, or a name to the room. */
@@ -1207,12 +1244,17 @@ const OTHER_DEVICE_SLACK_MS = 60_000
  * code it was first joined with.
  */
 export function roomTitle (record: Pick<RoomRecord, 'secret' | 'named'>): string {
-  const name = record.named?.name ?? ''
+  const name = tidyRoomName(record.named?.name ?? '')
   return name !== '' ? name : `Room ${record.secret.slice(0, 5)}`
 }
 
+/** A room name with its runs of spaces made one and none around it ('' when nothing else is left). */
+function tidyRoomName (name: string): string {
+  return name.replace(/\s+/g, ' ').trim()
+}
+
 /** Whether naming `a` comes after `b`: later by its author's clock, then by author key and number. */
-function namedLater (a: RoomNaming, b: RoomNaming): boolean {
+function isNamedAfter (a: RoomNaming, b: RoomNaming): boolean {
   if (a.at !== b.at) return a.at > b.at
   if (a.by !== b.by) return a.by > b.by
   return a.seq > b.seq

@@ -29,6 +29,8 @@ export interface RoomRecord {
   hidden?: boolean
   /** The room's name as its members last set it; absent until someone names it. */
   named?: RoomNaming
+  /** The latest name dated too far ahead of this device's clock, until its time is near. */
+  namedLater?: RoomNaming
 }
 
 /**
@@ -50,7 +52,7 @@ export interface RoomNaming {
  * room: activity, epochs, removal, its name). `Store.updateRoom` writes only the fields given, atomically,
  * so two writers of different fields never undo each other.
  */
-export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted' | 'lastActivity' | 'epochs' | 'removedAt' | 'named'>>
+export type RoomSettings = Partial<Pick<RoomRecord, 'lastRead' | 'muted' | 'lastActivity' | 'epochs' | 'removedAt' | 'named' | 'namedLater'>>
 
 export interface SearchOptions {
   /** Only this room; every room by default. */

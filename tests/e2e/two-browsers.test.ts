@@ -149,7 +149,7 @@ describe('two people chatting in Chromium', () => {
       await pf.goto(relay.httpUrl)
       await pf.getByRole('button', { name: 'Scan a QR code' }).click()
       const scanner = pf.getByRole('group', { name: 'Scan a QR code' })
-      await expect.poll(async () => await scanner.getByRole('status').textContent()).toMatch(/camera is not allowed.*type the code/)
+      await expect.poll(async () => await scanner.getByRole('alert').textContent()).toMatch(/camera is not allowed.*type the code/)
       await pf.screenshot({ path: `${SHOTS}/camera-refused-phone.png` })
       await scanner.getByRole('button', { name: 'Close' }).press('Enter')
       await expect.poll(async () => await pf.evaluate(() => document.activeElement?.textContent)).toBe('Scan a QR code')

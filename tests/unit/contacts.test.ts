@@ -13,7 +13,7 @@ import {
 } from '../../src/protocol/contact-bodies.js'
 import { roomIdOf } from '../../src/crypto/room-keys.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
-import { restoreIdentity } from '../../src/client/identity-vault.js'
+import { lockIdentity, restoreIdentity } from '../../src/client/identity-vault.js'
 import { openBackup } from '../../src/identity/backup.js'
 import { catchError } from './catch-error.js'
 import { plainFrame, waitFor } from './room-harness.js'
@@ -24,6 +24,8 @@ import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 await loadCrypto()
 
 const id16 = new Uint8Array(16).fill(7)
+/** Cheap scrypt parameters for backups and the lock, so the tests stay fast. */
+const FAST_KDF = { logN: 10, r: 8, p: 1 }
 
 describe('direct room codes', () => {
   it('are the same on both sides and different for a third key', () => {
@@ -287,7 +289,7 @@ describe('contacts between clients', () => {
     await contactsOf(ada).block(malloryKey, 'Mallory')
     const group = await ada.createRoom()
     const card = await contactsOf(ada).card()
-    const text = await ada.exportBackup('pw', { logN: 10, r: 8, p: 1 })
+    const text = await ada.exportBackup('pw', FAST_KDF)
 
     // A device that had another identity first: its contacts and inbox do not carry over.
     const store = new MemoryStore()
@@ -322,18 +324,24 @@ describe('contacts between clients', () => {
     await waitFor(async () => await stateOf(restored, cy) === 'incoming', 'a request through the same link')
   })
 
-  it('a backup restored on the device that made it keeps the contacts made since', async () => {
-    const store = new MemoryStore()
-    const client = await Client.open({ store })
-    const contacts = await client.loadContacts()
-    await contacts.block('a'.repeat(64), 'First')
-    const text = await client.exportBackup('pw', { logN: 10, r: 8, p: 1 })
-    await contacts.block('b'.repeat(64), 'Since')
-    await client.close()
-    await restoreIdentity(store, await openBackup(text, 'pw'))
-    const again = await Client.open({ store })
-    expect((await (await again.loadContacts()).all()).map(c => c.name).sort()).toEqual(['First', 'Since'])
-    await again.close()
+  it('a backup restored on the device that made it keeps the contacts made since, and its contact link, also with the app lock on', async () => {
+    for (const locked of [false, true]) {
+      const store = new MemoryStore()
+      const client = await Client.open({ store })
+      const contacts = await client.loadContacts()
+      const { inbox } = await contacts.card()
+      await contacts.block('a'.repeat(64), 'First')
+      const text = await client.exportBackup('pw', FAST_KDF)
+      await contacts.block('b'.repeat(64), 'Since')
+      await client.close()
+      if (locked) await lockIdentity(store, client.identity, 'lock pw', FAST_KDF)
+      // As the app does: it knows the open identity's key, which a locked store does not show.
+      await restoreIdentity(store, await openBackup(text, 'pw'), { currentKey: client.identity.publicKey })
+      const again = await Client.open({ store })
+      expect((await (await again.loadContacts()).all()).map(c => c.name).sort(), `locked: ${locked}`).toEqual(['First', 'Since'])
+      expect((await (await again.loadContacts()).card()).inbox).toBe(inbox)
+      await again.close()
+    }
   })
 
   it('rejects a request re-signed by someone else, and an unasked acceptance', async () => {

@@ -3,6 +3,7 @@ import { utf8 } from '../../src/bytes.js'
 import { loadCrypto } from '../../src/crypto/lazy-crypto.js'
 import { Kind, isStoredKind } from '../../src/protocol/bodies.js'
 import { decodeRoomNameBody, encodeRoomNameBody } from '../../src/protocol/conversation-bodies.js'
+import { Client } from '../../src/client/client.js'
 import { Harness, waitFor } from './room-harness.js'
 import type { Member } from './room-harness.js'
 
@@ -83,6 +84,40 @@ describe('naming a room', () => {
     await ann.room.rename('Today')
     await waitFor(async () => await titleOf(sam) === 'From tomorrow' || await titleOf(sam) === 'Today', 'Sam hears Ann')
     expect(ann.room.title).toBe('Today')
+  })
+
+  it('takes a name dated too far ahead once this clock reaches it, also after a restart', async () => {
+    let annAhead = 0
+    const annClock = (): number => Date.now() + annAhead
+    const ann = await h.member('Ann', { now: annClock })
+    const sam = await h.member('Sam', { now: () => Date.now() + 15 * 60_000 })
+    await h.enter(ann)
+    await h.enter(sam, ann.room.code.display)
+    for (const m of [ann, sam]) m.client.attachTransport(m.transport)
+    await sam.room.rename('Quarter past')
+    await waitFor(async () => (await ann.store.getRoom(ann.room.id))?.namedLater?.name === 'Quarter past', 'Ann keeps the name for later')
+    expect(ann.room.title).toMatch(/^Room /)
+
+    annAhead = 15 * 60_000 // Ann's clock catches up; she opens the app again
+    await ann.client.close()
+    const reopened = await Client.open({ store: ann.store, now: annClock })
+    const room = (await reopened.openRoom(ann.room.id))!
+    await waitFor(() => room.title === 'Quarter past', 'the name is taken once its time has come')
+    expect((await ann.store.getRoom(ann.room.id))?.namedLater).toBeUndefined()
+    await reopened.close()
+  })
+
+  it('a rename goes after a name dated a little ahead by another member\'s clock', async () => {
+    const ann = await h.member('Ann')
+    const sam = await h.member('Sam', { now: () => Date.now() + 5 * 60_000 })
+    await h.enter(ann)
+    await h.enter(sam, ann.room.code.display)
+    for (const m of [ann, sam]) m.client.attachTransport(m.transport)
+    await sam.room.rename('Five minutes early')
+    await waitFor(() => ann.room.title === 'Five minutes early', 'Ann takes a name within ten minutes ahead')
+    await ann.room.rename('Now')
+    expect(ann.room.title).toBe('Now')
+    await waitFor(() => sam.room.title === 'Now', 'Sam takes Ann\'s name too')
   })
 
   it('refuses a name over 64 bytes before anything is sent', async () => {

@@ -60,8 +60,9 @@ export async function exportBackup (passphrase: string): Promise<string> {
 export async function restoreFromBackup (text: string, passphrase: string): Promise<void> {
   const { openBackup } = await import('../../src/identity/backup.js')
   const contents = await openBackup(text, passphrase)
+  const currentKey = openClient?.identity.publicKey
   await openClient?.close()
-  await restoreIdentity(requireStore(), contents)
+  await restoreIdentity(requireStore(), contents, { currentKey })
   location.hash = '#/'
   location.reload()
 }

@@ -212,7 +212,9 @@ async function showRoom (room: Room): Promise<void> {
     room.on('removed', () => { removedFromRoom.value = true }),
     room.on('other-device', () => { otherDeviceSeen.value = true }),
     room.on('message-renumbered', ({ from, record }) => {
-      messages.value = insertSorted(messages.value.filter(m => !(m.author === record.author && m.seq === from)), record)
+      // Only what is on screen moves: edits, reactions and names are renumbered too, unseen.
+      const moved = (m: MessageRecord): boolean => m.author === record.author && m.seq === from
+      if (messages.value.some(moved)) messages.value = insertSorted(messages.value.filter(m => !moved(m)), record)
     }),
     room.on('peers', count => {
       roomPeers.value = count

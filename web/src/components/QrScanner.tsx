@@ -61,7 +61,7 @@ export function QrScanner ({ onClose }: { onClose: () => void }) {
     <div class='qr-scanner' role='group' aria-label='Scan a QR code'
       onKeyDown={e => { if (e.key === 'Escape') onClose() }}>
       {!failed && <video ref={video} muted playsInline aria-label='Camera view' />}
-      <p class={failed ? 'error' : 'hint'} role='status'>{status}</p>
+      <p class={failed ? 'error' : 'hint'} role={failed ? 'alert' : 'status'}>{status}</p>
       <button type='button' onClick={onClose} autoFocus>{failed ? 'Close' : 'Cancel'}</button>
     </div>
   )

@@ -94,7 +94,7 @@ export function RoomView ({ room }: { room: Room }) {
         </div>
         <aside class='room-info' aria-label='Room details'>
           {!direct && record !== undefined && (
-            <RoomNameForm record={record} disabled={removedFromRoom.value} key={`${record.named?.by ?? ''}/${record.named?.seq ?? 0}`} />
+            <RoomNameForm record={record} disabled={removedFromRoom.value} key={room.id} />
           )}
           {!direct && <details open={!messages.value.some(m => m.membership === undefined) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>

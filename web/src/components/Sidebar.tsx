@@ -106,7 +106,7 @@ export function RoomAvatar ({ room, size = 40 }: { room: Pick<RoomRecord, 'id' |
   return (
     <span class='avatar room-avatar' aria-hidden='true'
       style={{ background: `hsl(${hue} 45% 38%)`, width: `${size}px`, height: `${size}px`, fontSize: `${size * 0.36}px` }}>
-      {room.named?.name !== undefined && room.named.name !== '' ? initials(room.named.name) : room.secret.slice(0, 2)}
+      {(room.named?.name.trim() ?? '') !== '' ? initials(room.named!.name) : room.secret.slice(0, 2)}
     </span>
   )
 }
@@ -135,7 +135,7 @@ function SearchResults ({ query }: { query: string }) {
       {room !== null && (
         <label class='check'>
           <input type='checkbox' checked={onlyHere} onChange={e => { setOnlyHere(e.currentTarget.checked) }} />
-          Only in {room.title}
+          Only in {titles.get(room.id) ?? room.title}
         </label>
       )}
       <p class='hint' role='status'>
