@@ -15,7 +15,7 @@ import { generateRoomCode, parseRoomCode, roomCodeFromSecret } from '../room/roo
 import type { RoomCode } from '../room/room-code.js'
 import type { MessageRecord, RoomRecord, RoomSettings, SearchOptions, Store } from '../store/store.js'
 import { Emitter } from '../events.js'
-import type { Contacts } from '../contacts/contacts.js'
+import type { ContactRecord, Contacts } from '../contacts/contacts.js'
 import { isAvatarColour } from '../identity/avatar-colours.js'
 import type { FileTransfers, FileTransfersInit } from '../files/file-transfers.js'
 
@@ -286,8 +286,11 @@ export class Client extends Emitter<ClientEvents> {
     const { inbox } = await contacts.card()
     this.shared = true
     await this.components.store.putMeta(SHARED_KEY, true)
-    const { createBackup } = await import('../identity/backup.js')
-    return await createBackup({ identity: this.identity, displayName: this.name, rooms, inbox, contacts: await contacts.all() }, passphrase, params)
+    const { MAX_BACKUP_CONTACTS, createBackup } = await import('../identity/backup.js')
+    // Past the limit, the oldest of those who are only blocked or declined stay behind.
+    const known = await contacts.all()
+    const kept = [...known.filter(c => !settled(c)), ...known.filter(settled)].slice(0, MAX_BACKUP_CONTACTS)
+    return await createBackup({ identity: this.identity, displayName: this.name, rooms, inbox, contacts: kept }, passphrase, params)
   }
 
   /** Connects every open room, now and later, to the network. */
@@ -348,4 +351,9 @@ export class Client extends Emitter<ClientEvents> {
       void this.announceRooms()
     }, wait)
   }
+}
+
+/** A contact who is only blocked or declined: nothing is under way with them. */
+function settled (contact: ContactRecord): boolean {
+  return contact.state === 'none' || contact.state === 'declined'
 }

@@ -14,7 +14,8 @@ import {
 import { roomIdOf } from '../../src/crypto/room-keys.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import { lockIdentity, restoreIdentity } from '../../src/client/identity-vault.js'
-import { openBackup } from '../../src/identity/backup.js'
+import { MAX_BACKUP_CONTACTS, openBackup } from '../../src/identity/backup.js'
+import { generateRoomCode } from '../../src/room/room-code.js'
 import { catchError } from './catch-error.js'
 import { plainFrame, waitFor } from './room-harness.js'
 import { signMessage } from '../../src/protocol/envelope.js'
@@ -343,6 +344,25 @@ describe('contacts between clients', () => {
       await again.close()
     }
   })
+
+  it('a backup past the contact limit leaves out the oldest of those only blocked, never a request under way', async () => {
+    const store = new MemoryStore()
+    let clock = Date.now()
+    const client = await Client.open({ store, now: () => clock++ }) // each contact added at its own time
+    await client.setDisplayName('Ada')
+    const contacts = await client.loadContacts()
+    const ben = createIdentity()
+    await contacts.request({ key: bytesToHex(ben.publicKey), name: 'Ben', inbox: generateRoomCode().secret })
+    const blocked = Array.from({ length: MAX_BACKUP_CONTACTS + 5 }, () => bytesToHex(createIdentity().publicKey))
+    for (const key of blocked) await contacts.block(key, 'Spammer')
+    const restored = await openBackup(await client.exportBackup('pw', FAST_KDF), 'pw')
+    await client.close()
+    expect(restored.contacts).toHaveLength(MAX_BACKUP_CONTACTS)
+    expect(restored.contacts?.find(c => c.name === 'Ben')?.state).toBe('requested')
+    const kept = new Set(restored.contacts?.map(c => c.key))
+    expect(blocked.slice(0, 6).some(key => kept.has(key))).toBe(false)
+    expect(blocked.slice(6).every(key => kept.has(key))).toBe(true)
+  }, 30_000)
 
   it('rejects a request re-signed by someone else, and an unasked acceptance', async () => {
     const network = new MemoryNetwork()
