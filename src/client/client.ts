@@ -281,7 +281,7 @@ export class Client extends Emitter<ClientEvents> {
    */
   async exportBackup (passphrase: string, params?: KdfParams): Promise<string> {
     const rooms = (await this.components.store.listRooms()).filter(r => r.removedAt === undefined)
-      .map(({ secret, epochs, hidden, direct }) => ({ secret, epochs, hidden, direct }))
+      .map(({ secret, epochs, hidden, direct, named }) => ({ secret, epochs, hidden, direct, named }))
     const contacts = await this.loadContacts()
     const { inbox } = await contacts.card()
     this.shared = true

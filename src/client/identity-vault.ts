@@ -110,7 +110,7 @@ export async function restoreIdentity (store: Store, backup: BackupContents, opt
   await store.putMeta(IDENTITY_KEY, { secretKey: backup.identity.secretKey })
   await store.putMeta(NAME_KEY, backup.displayName)
   await store.putMeta(SHARED_KEY, true)
-  for (const { code, epochs, hidden, direct } of rooms) {
+  for (const { code, epochs, hidden, direct, named } of rooms) {
     const id = roomIdOf(code)
     const record = {
       id,
@@ -119,7 +119,8 @@ export async function restoreIdentity (store: Store, backup: BackupContents, opt
       lastActivity: 0,
       ...(epochs !== undefined ? { epochs } : {}),
       ...(hidden === true ? { hidden } : {}),
-      ...(direct !== undefined ? { direct } : {})
+      ...(direct !== undefined ? { direct } : {}),
+      ...(named !== undefined ? { named } : {})
     }
     if (await store.getRoom(id) === undefined) await store.putRoom(record)
     else if (epochs !== undefined) await store.updateRoom(id, { epochs: mergeEpochs((await store.getRoom(id))?.epochs, epochs) })

@@ -13,7 +13,7 @@
  *   record = version(1) | { tag(1) | length(u16) | value }*
  *   tags: 1 secret key (32 bytes, once), 2 display name (UTF-8, once), 3 room code secret (UTF-8,
  *   repeated), 4 the preceding room's epochs (JSON: number, code secret, rotation), when its code
- *   changed, 5 the preceding room's marks (JSON: hidden, direct), when it has any, 6 the inbox
+ *   changed, 5 the preceding room's marks (JSON: hidden, direct, named), when it has any, 6 the inbox
  *   room's code secret (UTF-8, once), 7 a contact (JSON, repeated)
  *
  * Backups made before tags 5-7 existed restore every room as an ordinary one and no contacts.
@@ -27,6 +27,7 @@ import type { KdfParams } from '../crypto/passphrase-box.js'
 import { identityFromSecretKey } from './identity.js'
 import type { Identity } from './identity.js'
 import type { StoredEpoch } from '../room/epochs.js'
+import type { RoomNaming } from '../store/store.js'
 import type { ContactState } from '../contacts/contacts.js'
 
 export { WrongPassphraseError } from '../crypto/passphrase-box.js'
@@ -50,6 +51,8 @@ export interface BackupRoom {
   readonly hidden?: boolean
   /** A direct room: the other person's public key, hex. */
   readonly direct?: string
+  /** The name its members gave the room, so it shows before history sync brings it again. */
+  readonly named?: RoomNaming
 }
 
 /** A contact as a backup keeps it: what the device cannot work out again from the keys. */
@@ -123,8 +126,8 @@ function encodeRecord (contents: BackupContents): Uint8Array {
       }))
       fields.push(field(Tag.RoomEpochs, utf8(JSON.stringify(epochs))))
     }
-    if (room.hidden === true || room.direct !== undefined) {
-      fields.push(field(Tag.RoomMarks, utf8(JSON.stringify({ hidden: room.hidden, direct: room.direct }))))
+    if (room.hidden === true || room.direct !== undefined || room.named !== undefined) {
+      fields.push(field(Tag.RoomMarks, utf8(JSON.stringify({ hidden: room.hidden, direct: room.direct, named: room.named }))))
     }
   }
   if (contents.inbox !== undefined) fields.push(field(Tag.Inbox, utf8(contents.inbox)))
@@ -182,7 +185,9 @@ function decodeRecord (bytes: Uint8Array): BackupContents {
       }
       case Tag.RoomMarks: {
         const last = rooms.length - 1
-        if (last < 0 || rooms[last].hidden !== undefined || rooms[last].direct !== undefined) throw new MalformedError('The backup has a bad room marks field')
+        if (last < 0 || rooms[last].hidden !== undefined || rooms[last].direct !== undefined || rooms[last].named !== undefined) {
+          throw new MalformedError('The backup has a bad room marks field')
+        }
         rooms[last] = { ...rooms[last], ...parseRoomMarks(value) }
         break
       }
@@ -223,12 +228,19 @@ function isHex (value: unknown, chars: number): value is string {
   return typeof value === 'string' && value.length === chars && /^[0-9a-f]*$/.test(value)
 }
 
-function parseRoomMarks (value: Uint8Array): Pick<BackupRoom, 'hidden' | 'direct'> {
-  const { hidden, direct } = parseJson(value, 'room marks field')
-  if ((hidden !== undefined && hidden !== true) || (direct !== undefined && !isHex(direct, 64))) {
+function parseRoomMarks (value: Uint8Array): Pick<BackupRoom, 'hidden' | 'direct' | 'named'> {
+  const { hidden, direct, named } = parseJson(value, 'room marks field')
+  const n = named as Record<string, unknown> | undefined
+  const namedOk = n === undefined || (typeof n === 'object' && n !== null && typeof n.name === 'string' && utf8(n.name).length <= MAX_NAME_BYTES &&
+    typeof n.at === 'number' && Number.isFinite(n.at) && isHex(n.by, 64) && Number.isInteger(n.seq) && (n.seq as number) >= 1)
+  if ((hidden !== undefined && hidden !== true) || (direct !== undefined && !isHex(direct, 64)) || !namedOk) {
     throw new MalformedError('The backup has a bad room marks field')
   }
-  return { ...(hidden === true ? { hidden } : {}), ...(direct !== undefined ? { direct } : {}) }
+  return {
+    ...(hidden === true ? { hidden } : {}),
+    ...(direct !== undefined ? { direct } : {}),
+    ...(n !== undefined ? { named: { name: n.name as string, at: n.at as number, by: n.by as string, seq: n.seq as number } } : {})
+  }
 }
 
 function parseContact (value: Uint8Array): BackupContact {

@@ -57,7 +57,12 @@ describe('identity backup', () => {
     const ben = 'b'.repeat(64)
     const contents = {
       ...sampleContents(),
-      rooms: [{ secret: generateRoomCode().secret, hidden: true }, { secret: generateRoomCode().secret, direct: ben }, { secret: generateRoomCode().secret }],
+      rooms: [
+        { secret: generateRoomCode().secret, hidden: true },
+        { secret: generateRoomCode().secret, direct: ben },
+        { secret: generateRoomCode().secret, named: { name: 'Lunch', at: 1_700_000_000_000, by: ben, seq: 3 } },
+        { secret: generateRoomCode().secret }
+      ],
       inbox: generateRoomCode().secret,
       contacts: [
         { key: ben, name: 'Ben', state: 'accepted' as const, blocked: false, verified: true, addedAt: 1_700_000_000_000 },
@@ -88,10 +93,13 @@ describe('identity backup', () => {
       expect(err.name).toBe('MalformedError')
       expect(err.message).toMatch(/contact/)
     }
-    const marked = { ...sampleContents(), rooms: [{ secret: generateRoomCode().secret, direct: 'not hex' }] }
-    const err = await catchAsync(async () => await openBackup(await createBackup(marked, 'pw', FAST), 'pw'))
-    expect(err.name).toBe('MalformedError')
-    expect(err.message).toMatch(/room marks/)
+    const named = { name: 'Lunch', at: 1, by: 'b'.repeat(64), seq: 1 }
+    for (const marks of [{ direct: 'not hex' }, { named: { ...named, seq: 0 } }, { named: { ...named, name: 'x'.repeat(65) } }, { named: { ...named, by: 'b' } }]) {
+      const marked = { ...sampleContents(), rooms: [{ secret: generateRoomCode().secret, ...marks }] }
+      const err = await catchAsync(async () => await openBackup(await createBackup(marked, 'pw', FAST), 'pw'))
+      expect(err.name).toBe('MalformedError')
+      expect(err.message).toMatch(/room marks/)
+    }
   })
 
   it('opens a backup pasted with its lines re-wrapped and surrounding text', async () => {
@@ -178,11 +186,12 @@ describe('identity backup', () => {
     expect((await catchAsync(async () => await openWithPassphrase(box, 'pw', 'meshchat/backup/v1'))).name).toBe('WrongPassphraseError')
   })
 
-  it('a client exports its identity and rooms; restoring on another store gives the same identity and rooms back', async () => {
+  it('a client exports its identity and rooms; restoring on another store gives the same identity and rooms back, named', async () => {
     const store = new MemoryStore()
     const client = await Client.open({ store })
     await client.setDisplayName('Grace')
     const room = await client.createRoom()
+    await room.rename('Book club')
     const text = await client.exportBackup('pw', FAST)
     await client.close()
 
@@ -193,6 +202,8 @@ describe('identity backup', () => {
     expect(restored.displayName).toBe('Grace')
     expect((await restored.listRooms()).map(r => r.id)).toEqual([room.id])
     expect((await restored.openRoom(room.id))?.code.display).toBe(room.code.display)
+    // Its name shows at once, before any member is met.
+    expect((await restored.openRoom(room.id))?.title).toBe('Book club')
     await restored.close()
   })
 

@@ -54,7 +54,7 @@ export function BackupCard () {
       <h2 id='backup-title'>Back up your identity</h2>
       <p class='hint'>
         To use Meshchat on another device, or to keep your identity if this one is lost. The backup holds your key, your
-        name, your rooms' codes and your contacts, sealed with a passphrase. Anyone with both the backup and its
+        name, your rooms (codes and names) and your contacts, sealed with a passphrase. Anyone with both the backup and its
         passphrase can be you: keep them apart.
       </p>
       <form class='stack' onSubmit={e => { void create(e) }} noValidate aria-labelledby='backup-title'>
