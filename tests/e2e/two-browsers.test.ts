@@ -2,14 +2,12 @@
  * End to end: the real relay process serving the built app, two isolated Chromium contexts
  * (two people), through the UI only.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import encodeQR from 'qr'
-import { cameraVideoOf, readQrCode } from '../helpers/qr-code.js'
+import { phoneWithCamera, readQrCode } from '../helpers/qr-code.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
 
@@ -89,11 +87,9 @@ describe('two people chatting in Chromium', () => {
 
   it('a phone scans that code with its camera, is invited, and joins', async () => {
     // Chromium's fake camera films Alice's screen: the code exactly as it was drawn there.
-    const video = await cameraVideoOf(browser, qrOnScreen, join(mkdtempSync(join(tmpdir(), 'meshchat-camera-')), 'qr.y4m'))
-    const withCamera = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    const phone = await phoneWithCamera(browser, qrOnScreen)
     try {
-      const dan = await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-      const pd = await dan.newPage()
+      const pd = phone.page
       await pd.goto(relay.httpUrl)
       await pd.getByRole('button', { name: 'Scan a QR code' }).click()
       await pd.getByRole('heading', { name: 'You are invited to a room' }).waitFor({ timeout: 15_000 })
@@ -105,7 +101,7 @@ describe('two people chatting in Chromium', () => {
       await pd.keyboard.press('Enter')
       await pa.getByRole('log').getByText('Scanned my way in').waitFor({ timeout: 30_000 })
     } finally {
-      await withCamera.close()
+      await phone.close()
     }
   }, 60_000)
 
@@ -114,10 +110,9 @@ describe('two people chatting in Chromium', () => {
     await page.setContent(`<style>svg { width: 240px; height: 240px }</style>${encodeQR('https://example.com/menu', 'svg')}`)
     const other = await page.locator('svg').screenshot()
     await page.close()
-    const video = await cameraVideoOf(browser, other, join(mkdtempSync(join(tmpdir(), 'meshchat-camera-')), 'qr.y4m'))
-    const withCamera = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
+    const phone = await phoneWithCamera(browser, other)
     try {
-      const pe = await (await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage()
+      const pe = phone.page
       await pe.goto(relay.httpUrl)
       await pe.getByRole('button', { name: 'Scan a QR code' }).click()
       const scanner = pe.getByRole('group', { name: 'Scan a QR code' })
@@ -130,7 +125,7 @@ describe('two people chatting in Chromium', () => {
       await scanner.waitFor({ state: 'detached' })
       expect(await pe.evaluate(() => document.querySelectorAll('video').length)).toBe(0)
     } finally {
-      await withCamera.close()
+      await phone.close()
     }
   }, 60_000)
 
@@ -143,9 +138,9 @@ describe('two people chatting in Chromium', () => {
 
   it('says so when the camera is not allowed, and gives the keyboard back', async () => {
     // A camera, but nobody answers the browser's question about it: Chromium refuses.
-    const withCamera = await launchBrowser(['--use-fake-device-for-media-stream'])
+    const phone = await phoneWithCamera(browser)
     try {
-      const pf = await (await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage()
+      const pf = phone.page
       await pf.goto(relay.httpUrl)
       await pf.getByRole('button', { name: 'Scan a QR code' }).click()
       const scanner = pf.getByRole('group', { name: 'Scan a QR code' })
@@ -154,7 +149,7 @@ describe('two people chatting in Chromium', () => {
       await scanner.getByRole('button', { name: 'Close' }).press('Enter')
       await expect.poll(async () => await pf.evaluate(() => document.activeElement?.textContent)).toBe('Scan a QR code')
     } finally {
-      await withCamera.close()
+      await phone.close()
     }
   }, 60_000)
 

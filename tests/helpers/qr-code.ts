@@ -1,10 +1,13 @@
 /**
- * QR codes as a camera sees them: read one from a screenshot, or make a fake camera's video of it
- * for Chromium (`--use-file-for-fake-video-capture`).
+ * QR codes as a camera sees them: read one from a screenshot, or film one with a phone's fake
+ * camera in Chromium (`--use-file-for-fake-video-capture`).
  */
-import { writeFileSync } from 'node:fs'
-import type { Browser } from 'playwright-core'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import decodeQR from 'qr/decode.js'
+import { launchBrowser } from './browser.js'
 
 interface Pixels { width: number, height: number, data: Uint8Array }
 
@@ -14,10 +17,26 @@ export async function readQrCode (browser: Browser, png: Buffer): Promise<string
 }
 
 /**
+ * A phone page in a Chromium of its own that has a camera. With `filmed` (a PNG), the camera
+ * films it and the page may use the camera; without, nobody answers the browser's question
+ * about the camera, and Chromium refuses it. `close` ends that Chromium.
+ */
+export async function phoneWithCamera (browser: Browser, filmed?: Buffer): Promise<{ page: Page, close: () => Promise<void> }> {
+  const args = ['--use-fake-device-for-media-stream']
+  if (filmed !== undefined) {
+    const video = await cameraVideoOf(browser, filmed, join(mkdtempSync(join(tmpdir(), 'meshchat-camera-')), 'qr.y4m'))
+    args.push('--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`)
+  }
+  const withCamera = await launchBrowser(args)
+  const page = await (await withCamera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage()
+  return { page, close: async () => { await withCamera.close() } }
+}
+
+/**
  * Writes a Y4M video (what Chromium's fake camera plays, in a loop) of the PNG screenshot,
  * centred on white, and returns `path`.
  */
-export async function cameraVideoOf (browser: Browser, png: Buffer, path: string, side = 480): Promise<string> {
+async function cameraVideoOf (browser: Browser, png: Buffer, path: string, side = 480): Promise<string> {
   const image = await pixelsOf(browser, png)
   if (image.width > side || image.height > side) throw new RangeError(`The screenshot is larger than ${side} pixels`)
   // Luma only (BT.601, studio range); the colour planes stay neutral, as for black on white.
