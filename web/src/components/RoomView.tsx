@@ -7,7 +7,6 @@ import {
   removedFromRoom, roomCode, roomPeers, rooms, rotateRoom, send, setMuted, noteTyping } from '../state.js'
 import { insertAt } from '../text-edit.js'
 import { lazy } from './lazy.js'
-import { LeaveDialog } from './LeaveDialog.js'
 import { RoomAvatar } from './Sidebar.js'
 import { navigate, shareLink } from '../router.js'
 import { isLoopbackHost } from '../loopback-host.js'
@@ -26,8 +25,9 @@ import { MAX_CAPTION_BYTES } from '../../../src/files/constants.js'
 const EmojiButton = lazy(async () => (await import('./EmojiPicker.js')).EmojiButton, null)
 const AttachButton = lazy(async () => (await import('./Attachment.js')).AttachButton, null)
 const AttachmentPreview = lazy(async () => (await import('./Attachment.js')).AttachmentPreview, null)
-// Room details that are not needed to show history either.
+// Room details, and the dialog for leaving, are not needed to show history either.
 const RoomNameForm = lazy(async () => (await import('./RoomNameForm.js')).RoomNameForm, null)
+const LeaveDialog = lazy(async () => (await import('./LeaveDialog.js')).LeaveDialog, null)
 
 export function RoomView ({ room }: { room: Room }) {
   const online = members.value.filter(m => m.online && !m.self).length
