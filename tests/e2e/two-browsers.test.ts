@@ -3,7 +3,7 @@
  * (two people), through the UI only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import encodeQR from 'qr'
@@ -85,13 +85,24 @@ describe('two people chatting in Chromium', () => {
     await qr.waitFor({ state: 'hidden' })
   })
 
+  /**
+   * A phone with a camera (filming `filmed`, a PNG, or refused when there is none) opens the app
+   * and presses "Scan a QR code"; `check` goes on from there.
+   */
+  async function scanOnPhone (filmed: Buffer | undefined, check: (page: Page, scanner: Locator) => Promise<void>): Promise<void> {
+    const phone = await phoneWithCamera(browser, filmed)
+    try {
+      await phone.page.goto(relay.httpUrl)
+      await phone.page.getByRole('button', { name: 'Scan a QR code' }).click()
+      await check(phone.page, phone.page.getByRole('group', { name: 'Scan a QR code' }))
+    } finally {
+      await phone.close()
+    }
+  }
+
   it('a phone scans that code with its camera, is invited, and joins', async () => {
     // Chromium's fake camera films Alice's screen: the code exactly as it was drawn there.
-    const phone = await phoneWithCamera(browser, qrOnScreen)
-    try {
-      const pd = phone.page
-      await pd.goto(relay.httpUrl)
-      await pd.getByRole('button', { name: 'Scan a QR code' }).click()
+    await scanOnPhone(qrOnScreen, async pd => {
       await pd.getByRole('heading', { name: 'You are invited to a room' }).waitFor({ timeout: 15_000 })
       expect(await pd.getByRole('textbox', { name: 'Room code' }).inputValue()).toBe(code)
       await pd.screenshot({ path: `${SHOTS}/scanned-invitation-phone.png` })
@@ -100,9 +111,7 @@ describe('two people chatting in Chromium', () => {
       await pd.getByRole('textbox', { name: 'Message' }).fill('Scanned my way in')
       await pd.keyboard.press('Enter')
       await pa.getByRole('log').getByText('Scanned my way in').waitFor({ timeout: 30_000 })
-    } finally {
-      await phone.close()
-    }
+    })
   }, 60_000)
 
   it('says when a scanned code is not a room or contact link, and keeps looking', async () => {
@@ -110,12 +119,7 @@ describe('two people chatting in Chromium', () => {
     await page.setContent(`<style>svg { width: 240px; height: 240px }</style>${encodeQR('https://example.com/menu', 'svg')}`)
     const other = await page.locator('svg').screenshot()
     await page.close()
-    const phone = await phoneWithCamera(browser, other)
-    try {
-      const pe = phone.page
-      await pe.goto(relay.httpUrl)
-      await pe.getByRole('button', { name: 'Scan a QR code' }).click()
-      const scanner = pe.getByRole('group', { name: 'Scan a QR code' })
+    await scanOnPhone(other, async (pe, scanner) => {
       await expect.poll(async () => await scanner.getByRole('status').textContent(), { timeout: 15_000 }).toBe('That QR code is not a Meshchat room or contact link.')
       await scanner.evaluate(el => { el.scrollIntoView({ block: 'center' }) })
       await pe.screenshot({ path: `${SHOTS}/scanning-phone.png` })
@@ -124,9 +128,7 @@ describe('two people chatting in Chromium', () => {
       await scanner.getByRole('button', { name: 'Cancel' }).press('Escape')
       await scanner.waitFor({ state: 'detached' })
       expect(await pe.evaluate(() => document.querySelectorAll('video').length)).toBe(0)
-    } finally {
-      await phone.close()
-    }
+    })
   }, 60_000)
 
   it('offers no scanning on a device without a camera', async () => {
@@ -138,19 +140,12 @@ describe('two people chatting in Chromium', () => {
 
   it('says so when the camera is not allowed, and gives the keyboard back', async () => {
     // A camera, but nobody answers the browser's question about it: Chromium refuses.
-    const phone = await phoneWithCamera(browser)
-    try {
-      const pf = phone.page
-      await pf.goto(relay.httpUrl)
-      await pf.getByRole('button', { name: 'Scan a QR code' }).click()
-      const scanner = pf.getByRole('group', { name: 'Scan a QR code' })
+    await scanOnPhone(undefined, async (pf, scanner) => {
       await expect.poll(async () => await scanner.getByRole('alert').textContent()).toMatch(/camera is not allowed.*type the code/)
       await pf.screenshot({ path: `${SHOTS}/camera-refused-phone.png` })
       await scanner.getByRole('button', { name: 'Close' }).press('Enter')
       await expect.poll(async () => await pf.evaluate(() => document.activeElement?.textContent)).toBe('Scan a QR code')
-    } finally {
-      await phone.close()
-    }
+    })
   }, 60_000)
 
   it('tells a person who mistypes a code what is wrong', async () => {
