@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'preact/hooks'
 import { MAX_FILE_BYTES } from '../../../src/files/constants.js'
 import { fileProblem } from '../files-state.js'
 import { formatBytes } from '../format-bytes.js'
+import './Attachment.css'
 
 /** The paper-clip button: picks any file; the choice is checked against the size limit first. */
 export function AttachButton ({ onPick, onError, disabled }: { onPick: (file: File) => void, onError: (message: string) => void, disabled?: boolean }) {

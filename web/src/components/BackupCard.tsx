@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { backupFileName, describeIdentityError, exportBackup } from '../identity-actions.js'
 import { PassphraseFields, passphraseProblem } from './PassphraseFields.js'
+import './IdentityCards.css'
 
 /** Makes a passphrase-sealed backup of the identity and its rooms, to download or copy. */
 export function BackupCard () {

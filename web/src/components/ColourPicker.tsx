@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { AVATAR_COLOURS } from '../../../src/identity/avatar-colours.js'
 import { avatarColour, setAvatarColour } from '../profile-colour.js'
+import './ColourPicker.css'
 
 /**
  * The avatar colour, chosen from a small palette (every colour keeps white initials readable).

@@ -9,6 +9,7 @@ import { navigate } from '../router.js'
 import { Avatar } from './Avatar.js'
 import { CopyField } from './CopyField.js'
 import { ScanQrButton } from './ScanQrButton.js'
+import './Contacts.css'
 
 /** The contacts page: the user's own link, adding someone by link, requests, and the contact list. */
 export function Contacts ({ card }: { card: string | null }) {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { EMOJI, EMOJI_COLUMNS, gridMove } from '../emoji.js'
+import './EmojiPicker.css'
 
 /**
  * A button that opens a grid of common emoji. The grid is one tab stop: arrow keys, Home and End

@@ -8,6 +8,7 @@ import type { FileProgress } from '../../../src/files/file-transfers.js'
 import { fetchFile, fileProgress, fileUrls, onFileShown } from '../files-state.js'
 import { formatBytes } from '../format-bytes.js'
 import { MessageText } from './MessageText.js'
+import './FileCard.css'
 
 /**
  * A file in the conversation: an image (its thumbnail at once, the full image once held; a

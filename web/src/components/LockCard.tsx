@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { describeIdentityError, lockOn, removeLock, setLock } from '../identity-actions.js'
 import { PassphraseFields, passphraseProblem } from './PassphraseFields.js'
+import './IdentityCards.css'
 
 /** Turns the app lock on (a passphrase seals the key on this device) or off. */
 export function LockCard () {

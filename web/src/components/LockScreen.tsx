@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { describeIdentityError, unlockRequest } from '../identity-actions.js'
+import './LockScreen.css'
 
 /** Shown instead of the app while the app lock is on: nothing of the identity is readable yet. */
 export function LockScreen () {

@@ -7,6 +7,7 @@ import { ColourPicker } from './ColourPicker.js'
 import { BackupCard } from './BackupCard.js'
 import { RestoreCard } from './RestoreCard.js'
 import { LockCard } from './LockCard.js'
+import './Profile.css'
 
 /** The user's name (editable), how they look to others, and their fingerprint to compare. */
 export function Profile () {

@@ -1,4 +1,5 @@
 import encodeQR from 'qr'
+import './QrCode.css'
 
 /** The light margin around the code, in modules: readers need four (ISO/IEC 18004). */
 const QUIET_ZONE = 4

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import decodeQR from 'qr/decode.js'
 import { scannedLinkHash } from '../scanned-link.js'
+import './QrScanner.css'
 
 /** Time between two looks at the camera, ms: quick enough to feel instant, light on a phone. */
 const SCAN_EVERY_MS = 150

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { describeIdentityError, restoreFromBackup } from '../identity-actions.js'
 import { MAX_BACKUP_CHARS } from '../../../src/identity/backup.js'
+import './IdentityCards.css'
 
 /**
  * Signs in with an identity from another device: a backup file or its text, and its passphrase.
