@@ -3,7 +3,7 @@
  */
 import { bytesToHex, hexToBytes } from '../bytes.js'
 import { Kind, decodeTextBody, isStoredKind } from '../protocol/bodies.js'
-import { decodeMembershipBody, decodeReplyBody } from '../protocol/conversation-bodies.js'
+import { decodeMembershipBody, decodeReplyBody, decodeRoomNameBody } from '../protocol/conversation-bodies.js'
 import type { SignedMessage } from '../protocol/envelope.js'
 import { decodeFileBody } from '../protocol/file-body.js'
 import type { MessageRecord } from '../store/store.js'
@@ -16,8 +16,8 @@ export function toRecord (roomId: string, epoch: Epoch, message: SignedMessage, 
   return { ...baseRecord(roomId, epoch, message, receivedAt, state), ...displayFields(message) }
 }
 
-/** The decoded fields of a record: name and text of a message, what a reply quotes, a notice's action. */
-function displayFields (message: SignedMessage): Pick<MessageRecord, 'name' | 'text' | 'replyTo' | 'membership'> {
+/** The decoded fields of a record: name and text of a message, what a reply quotes, what a notice says. */
+function displayFields (message: SignedMessage): Pick<MessageRecord, 'name' | 'text' | 'replyTo' | 'membership' | 'renamed'> {
   switch (message.kind) {
     case Kind.Text: return decodeTextBody(message.body)
     case Kind.Reply: {
@@ -29,6 +29,7 @@ function displayFields (message: SignedMessage): Pick<MessageRecord, 'name' | 't
       return { name: notice.name, text: '', membership: notice.action }
     }
     case Kind.File: return fileText(message.body)
+    case Kind.RoomName: return { name: '', text: '', renamed: decodeRoomNameBody(message.body).name }
     default: return { name: '', text: '' }
   }
 }

@@ -280,7 +280,7 @@ export class Room extends Emitter<RoomEvents> {
     return this.peers
   }
 
-  /** The newest `limit` messages, oldest first. */
+  /** The newest `limit` messages and notices, oldest first. */
   async history (limit = 200): Promise<MessageRecord[]> {
     // Edits, deletions and reactions are stored as messages too, but shown through their targets.
     const records = await this.components.store.latestMessages(this.id, limit * 3)
@@ -427,13 +427,12 @@ export class Room extends Emitter<RoomEvents> {
     const seq = await store.nextSeq(this.id, Math.max(this.ownFloor, (await store.authorHead(this.id, this.self)).maxSeq))
     const epoch = this.epochs.current
     const signed = await signMessage(this.components.identity, epoch.epochId, { kind, seq, timestamp, body })
-    const record = toRecord(this.id, epoch, signed, this.now(), 'pending')
+    const record = this.withAuthorName(toRecord(this.id, epoch, signed, this.now(), 'pending'))
     await store.addMessage(record)
+    if (isEffectKind(kind)) await this.applyEffect(signed, this.self)
     if (isShownKind(kind)) {
       this.touch(record.timestamp)
       this.emit('message', record)
-    } else {
-      await this.applyEffect(signed, this.self)
     }
     await this.flushOutbox()
     const stillPending = (await store.pendingMessages(this.id)).some(m => m.seq === seq && m.author === this.self)
@@ -727,12 +726,16 @@ export class Room extends Emitter<RoomEvents> {
     if (message.kind === Kind.Reaction) decodeReactionBody(message.body)
     if (message.kind === Kind.RoomName) decodeRoomNameBody(message.body)
     const own = author === this.self // from our other device
-    const record = toRecord(this.id, epoch, message, this.now(), own ? 'sent' : 'received')
+    const record = this.withAuthorName(toRecord(this.id, epoch, message, this.now(), own ? 'sent' : 'received'))
     if (!await this.components.store.addMessage(record)) {
       if (own) this.onOwnConflict(record).catch(err => { this.emit('rejected', { error: err as Error }) }) // not awaited, as afterSummary
       return 'ignore'
     }
     await this.applyEffect(message, author)
+    if (isShownKind(message.kind)) {
+      this.touch(record.timestamp)
+      this.emit('message', record)
+    }
     return 'accept'
   }
 
@@ -964,13 +967,12 @@ export class Room extends Emitter<RoomEvents> {
     // The rule for live frames holds here too: once we know of a removal, nothing more of the
     // removed member's is taken, not even when a member who had not heard of it passes it on.
     if (this.epochs.removedMembers().has(author)) return false
-    const record = toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received')
+    const record = this.withAuthorName(toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received'))
     if (!await this.components.store.addMessage(record)) return false
-    if (!isShownKind(message.kind)) {
-      await this.applyEffect(message, author)
-      return true
-    }
-    if (author !== this.self && !this.memberRecords.has(author)) {
+    if (isEffectKind(message.kind)) await this.applyEffect(message, author)
+    if (!isShownKind(message.kind)) return true
+    // A message or membership notice names its author (a room naming does not).
+    if (author !== this.self && !this.memberRecords.has(author) && message.kind !== Kind.RoomName) {
       const member = { roomId: this.id, key: author, name: record.name, lastSeen: record.timestamp }
       this.memberRecords.set(author, member)
       await this.components.store.putMember(member)
@@ -1197,8 +1199,8 @@ export class Room extends Emitter<RoomEvents> {
         const moved = await renumberPending({ store, roomId: this.id, identity: this.components.identity, epoch: this.epochs.current }, theirs.seq)
         for (const m of moved) this.emit('message-renumbered', m)
         if (await store.addMessage(theirs)) {
+          if (isEffectKind(theirs.kind)) await this.applyEffect(fromRecord(theirs), this.self)
           if (isShownKind(theirs.kind)) this.emit('message', theirs)
-          else await this.applyEffect(fromRecord(theirs), this.self)
         }
         return undefined
       }
@@ -1217,6 +1219,13 @@ export class Room extends Emitter<RoomEvents> {
     for (const m of resend) await this.sendStored(m.kind, m.body, m.timestamp)
   }
 
+  /** A room naming's record, with the name its author goes by here (its body names only the room). */
+  private withAuthorName (record: MessageRecord): MessageRecord {
+    if (record.kind !== Kind.RoomName) return record
+    const name = record.author === this.self ? this.components.displayName() : this.memberRecords.get(record.author)?.name
+    return { ...record, name: name ?? '' }
+  }
+
   /**
    * Records a shown message's time as the room's last activity (the room list's order), when it
    * is the newest. Only this room writes it, so the time in memory is the stored one, and a
@@ -1232,9 +1241,14 @@ export class Room extends Emitter<RoomEvents> {
 
 }
 
-/** Kinds that appear in the conversation log: messages and membership notices. */
+/** Kinds that appear in the conversation log: messages and notices (joined or left, a room naming). */
 function isShownKind (kind: number): boolean {
-  return isMessageKind(kind) || kind === Kind.Membership
+  return isMessageKind(kind) || kind === Kind.Membership || kind === Kind.RoomName
+}
+
+/** Kinds that change something already there: a message (edits, deletions, reactions) or the room's name. */
+function isEffectKind (kind: number): boolean {
+  return kind === Kind.Edit || kind === Kind.Delete || kind === Kind.Reaction || kind === Kind.RoomName
 }
 /** How far before this session a presence of ours may be dated and still mean another device, ms. */
 const OTHER_DEVICE_SLACK_MS = 60_000

@@ -79,7 +79,10 @@ export interface MessageRecord {
   /** Signed body and signature, kept so the message can be passed on exactly as signed. */
   readonly body: Uint8Array
   readonly signature: Uint8Array
-  /** Decoded display fields (empty for edits, deletions and reactions). */
+  /**
+   * Decoded display fields (empty for edits, deletions and reactions). A room naming carries no
+   * name of its author: its record has the name the author was known by here when it arrived.
+   */
   readonly name: string
   readonly text: string
   state: MessageState
@@ -94,6 +97,16 @@ export interface MessageRecord {
   readonly replyTo?: { readonly author: string, readonly seq: number }
   /** For a membership notice: whether the author joined or left. */
   readonly membership?: 'joined' | 'left'
+  /** For a room naming: the name it gave the room ('' when it took the name away). */
+  readonly renamed?: string
+}
+
+/**
+ * Whether a record is a line about the room in its log (someone joined or left, or named the
+ * room) rather than a message someone wrote: never unread, never a search result.
+ */
+export function isNotice (message: MessageRecord): boolean {
+  return message.membership !== undefined || message.renamed !== undefined
 }
 
 /** What a device holds of one author's messages in a room. */
@@ -188,8 +201,8 @@ export function searchable (text: string): string {
 
 /** Whether a message matches a query already passed through `searchable`. */
 export function matchesSearch (message: MessageRecord, needle: string): boolean {
-  // Membership notices have no text of their own: searching a name finds what the person wrote.
-  return needle !== '' && message.membership === undefined &&
+  // Notices have no text of their own: searching a name finds what the person wrote.
+  return needle !== '' && !isNotice(message) &&
     (searchable(message.text).includes(needle) || searchable(message.name).includes(needle))
 }
 

@@ -80,7 +80,7 @@ describe('a conversation between two people', () => {
     await pb.screenshot({ path: `${SHOTS}/conversation-phone.png` })
   })
 
-  it('names the room for both: each header and room list say the name, and who gave it', async () => {
+  it('names the room for both: each header and room list say the name, each log who gave it', async () => {
     const field = pa.getByRole('textbox', { name: 'Room name' })
     await field.fill('Lunch crew')
     await field.press('Enter')
@@ -88,6 +88,8 @@ describe('a conversation between two people', () => {
     await pb.getByRole('heading', { name: 'Lunch crew', level: 1 }).waitFor({ timeout: 15_000 })
     await pa.getByRole('navigation', { name: 'Your rooms' }).getByRole('link', { name: /Lunch crew/ }).waitFor()
     await expect.poll(async () => await pb.locator('#room-name-by').textContent()).toBe('Named by Ann. Everyone in the room sees the name.')
+    await pb.getByRole('log').getByText('Ann named the room “Lunch crew”').waitFor()
+    await pa.getByRole('log').getByText('You named the room “Lunch crew”').waitFor()
     // On the phone the name's details are folded, above the conversation.
     await pb.locator('summary', { hasText: 'Room name' }).click()
     expect(await pb.getByRole('textbox', { name: 'Room name' }).inputValue()).toBe('Lunch crew')

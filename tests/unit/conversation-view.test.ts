@@ -73,3 +73,25 @@ describe('join and leave notices in the list', () => {
     expect(after.filter(e => e.kind === 'message').map(e => e.kind === 'message' && e.grouped)).toEqual([false, false])
   })
 })
+
+describe('room naming notices in the list', () => {
+  const named = message({ seq: 2, kind: 18, text: '', renamed: ' Friday\n  lunch ', receivedAt: NOW + 1 })
+  const before = message({ seq: 1, timestamp: NOW - 1_000, receivedAt: NOW - 1 })
+  const after = message({ seq: 3, timestamp: NOW + 1_000, receivedAt: NOW + 2 })
+
+  it('are never unread, and preview as a sentence with the name given, or its removal', () => {
+    expect(isUnread(named, NOW, 'me')).toBe(false)
+    expect(countUnread([named, after], NOW, 'me')).toBe(1)
+    expect(previewLine(named, 'me')).toBe('Ann named the room “Friday lunch”')
+    expect(previewLine({ ...named, renamed: 'Trip' }, 'aa')).toBe('You named the room “Trip”')
+    expect(previewLine({ ...named, renamed: '' }, 'me')).toBe('Ann removed the room\'s name')
+    // By someone this device had not heard from when it arrived.
+    expect(previewLine({ ...named, name: '' }, 'me')).toBe('Someone named the room “Friday lunch”')
+  })
+
+  it('are not grouped with their author\'s messages on either side', () => {
+    const entries = listEntries([before, named, after], { now: NOW, self: 'me', lastRead: NOW })
+    expect(entries.map(e => e.kind)).toEqual(['day', 'message', 'message', 'unread', 'message'])
+    expect(entries.filter(e => e.kind === 'message').map(e => e.kind === 'message' && e.grouped)).toEqual([false, false, false])
+  })
+})

@@ -45,14 +45,17 @@ describe('naming a room', () => {
     for (const m of [bob, cat]) await waitFor(async () => await titleOf(m) === 'Thursday lunch', `${m.name} sees the name`)
     expect(await listedTitle(bob)).toBe('Thursday lunch')
     await waitFor(() => lists.includes('Thursday lunch'), 'Bob\'s room list says the name')
-    // Not a message: nothing new in anyone's conversation.
-    expect(bob.messages).toEqual([])
+    // In the log as a notice, with the name Ann goes by: not a message anyone wrote.
+    expect(bob.messages.map(m => ({ kind: m.kind, name: m.name, text: m.text, renamed: m.renamed }))).toEqual([{ kind: Kind.RoomName, name: 'Ann', text: '', renamed: 'Thursday lunch' }])
+    expect((await bob.room.history()).map(m => m.renamed)).toEqual(['Thursday lunch'])
+    expect(await bob.store.searchMessages('Ann', { roomId: bob.room.id })).toEqual([])
     expect(bob.room.naming?.by).toBe(ann.key)
 
     const dee = await h.member('Dee')
     await h.enter(dee, ann.room.code.display)
     dee.client.attachTransport(dee.transport)
     await waitFor(async () => await titleOf(dee) === 'Thursday lunch', 'the newcomer learns the name by history sync')
+    expect(dee.messages.map(m => m.renamed)).toContain('Thursday lunch')
 
     await bob.room.rename('')
     for (const m of [ann, cat, dee]) await waitFor(async () => await titleOf(m) === defaultTitle, `${m.name} is back to the code's name`)

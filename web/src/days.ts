@@ -3,6 +3,7 @@
  * "unread" marker before the first message not yet seen, and consecutive messages by one author
  * grouped. Pure, so it is tested without a DOM.
  */
+import { isNotice } from '../../src/store/store.js'
 import type { MessageRecord } from '../../src/store/store.js'
 
 export type ListEntry =
@@ -56,15 +57,15 @@ export function listEntries (messages: readonly MessageRecord[], options: EntryO
     const day = dayKey(message.timestamp)
     const newDay = previous === undefined || dayKey(previous.timestamp) !== day
     if (newDay) entries.push({ kind: 'day', key: `day:${day}`, label: dayLabel(message.timestamp, now, options.locale) })
-    // Join and leave notices are part of the log, but never what makes a room unread.
+    // Notices are part of the log, but never what makes a room unread.
     const unread = !unreadShown && options.lastRead !== undefined && message.author !== options.self &&
-      message.receivedAt > options.lastRead && message.membership === undefined
+      message.receivedAt > options.lastRead && !isNotice(message)
     if (unread) {
       entries.push({ kind: 'unread', key: 'unread' })
       unreadShown = true
     }
     const grouped = !newDay && !unread && previous !== undefined && previous.author === message.author &&
-      previous.membership === undefined && message.membership === undefined &&
+      !isNotice(previous) && !isNotice(message) &&
       previous.name === message.name && message.timestamp - previous.timestamp < GROUP_GAP_MS
     entries.push({ kind: 'message', key: `${message.author}:${message.seq}`, message, grouped })
     previous = message

@@ -2,7 +2,9 @@
  * Unread counts and room previews. A message is unread when someone else wrote it and it
  * arrived after the user last had its room open and visible. Pure.
  */
+import { isNotice } from '../../src/store/store.js'
 import type { MessageRecord, RoomRecord } from '../../src/store/store.js'
+import { noticeText } from './notice-text.js'
 
 /** What the room list shows of a room besides its title. */
 export interface RoomSummary {
@@ -11,9 +13,9 @@ export interface RoomSummary {
   readonly unread: number
 }
 
-/** A join or leave notice is never unread (and so never notifies). */
+/** A notice (joined, left, named the room) is never unread, and so never notifies. */
 export function isUnread (message: MessageRecord, lastRead: number, self: string): boolean {
-  return message.author !== self && message.receivedAt > lastRead && message.membership === undefined
+  return message.author !== self && message.receivedAt > lastRead && !isNotice(message)
 }
 
 export function countUnread (messages: readonly MessageRecord[], lastRead: number, self: string): number {
@@ -42,8 +44,7 @@ export function badgeText (count: number): string {
 /** "Ann: see you at…", one line, at most `max` characters. */
 export function previewLine (message: MessageRecord, self: string, max = 80): string {
   const who = message.author === self ? 'You' : message.name
-  if (message.membership !== undefined) return `${who} ${message.membership}`
-  const line = `${who}: ${message.text.replace(/\s+/g, ' ').trim()}`
+  const line = isNotice(message) ? noticeText(message, who) : `${who}: ${message.text.replace(/\s+/g, ' ').trim()}`
   const chars = [...line]
   return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : line
 }

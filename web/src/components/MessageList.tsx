@@ -10,8 +10,10 @@ import { UnsentMessages } from './UnsentMessages.js'
 import { EditMessage } from './EditMessage.js'
 import { MessageActions } from './MessageActions.js'
 import { Reactions } from './Reactions.js'
-import { MembershipNotice, ReplyQuote } from './ReplyQuote.js'
+import { ReplyQuote } from './ReplyQuote.js'
+import { RoomNotice } from './RoomNotice.js'
 import { lazy } from './lazy.js'
+import { isNotice } from '../../../src/store/store.js'
 import type { MessageRecord } from '../../../src/store/store.js'
 
 /** File messages (cards, progress, the image viewer) load their code when the first one shows. */
@@ -32,7 +34,7 @@ export function MessageList () {
   const blocked = blockedKeys.value
   const items = blocked.size === 0 ? messages.value : messages.value.filter(m => !blocked.has(m.author))
   const entries = listEntries(items, { self, lastRead: readMarker.value })
-  const lastMine = [...items].reverse().find(m => m.author === self)
+  const lastMine = [...items].reverse().find(m => m.author === self && !isNotice(m))
   const focus = focusedMessage.value
   const focusKey = focus !== null && focus.roomId === activeRoom.value?.id ? `${focus.author}:${focus.seq}` : null
 
@@ -95,13 +97,13 @@ export function MessageList () {
           {loadingOlder.value ? 'Loading older messages…' : 'Show older messages'}
         </button>
       )}
-      {!items.some(m => m.membership === undefined) && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
+      {items.every(isNotice) && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
       {entries.map(entry => {
         if (entry.kind === 'day') return <h2 key={entry.key} class='day-separator'><span>{entry.label}</span></h2>
         if (entry.kind === 'unread') return <p key={entry.key} class='unread-separator'><span>Unread messages</span></p>
         const { message: m, grouped } = entry
         const mine = m.author === self
-        if (m.membership !== undefined) return <MembershipNotice key={entry.key} message={m} self={mine} />
+        if (isNotice(m)) return <RoomNotice key={entry.key} message={m} self={mine} />
         return (
           <article key={entry.key} data-key={entry.key} tabIndex={-1}
             class={`message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${focusKey === entry.key ? ' focused' : ''}`}

@@ -46,13 +46,3 @@ export function ReplyBanner ({ onCancel }: { onCancel: () => void }) {
     </div>
   )
 }
-
-/** A join or leave notice: a small centred line in the log. */
-export function MembershipNotice ({ message, self }: { message: MessageRecord, self: boolean }) {
-  const who = self ? 'You' : message.name
-  return (
-    <p class='system-notice' data-key={`${message.author}:${message.seq}`}>
-      {who} {message.membership === 'left' ? 'left' : 'joined'}
-    </p>
-  )
-}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_TEXT_BYTES } from '../../../src/protocol/constants.js'
 import { utf8 } from '../../../src/bytes.js'
 import type { Room } from '../../../src/room/room.js'
+import { isNotice } from '../../../src/store/store.js'
 import {
   activeRoom, dismissNotificationPrompt, enableNotifications, leaveRoom, members, messages, network, notificationPrompt,
   removedFromRoom, roomCode, roomPeers, rooms, rotateRoom, send, setMuted, noteTyping } from '../state.js'
@@ -96,7 +97,7 @@ export function RoomView ({ room }: { room: Room }) {
           {!direct && record !== undefined && (
             <RoomNameForm record={record} disabled={removedFromRoom.value} key={room.id} />
           )}
-          {!direct && <details open={!messages.value.some(m => m.membership === undefined) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
+          {!direct && <details open={messages.value.every(isNotice) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
             <CopyField id='room-code' label='Room code' value={roomCode.value} />
