@@ -50,6 +50,12 @@ function baseRecord (roomId: string, epoch: Epoch, message: SignedMessage, recei
   }
 }
 
+/** A record as the log shows it: a room naming stored before records said the name reads it from its body. */
+export function asShown (record: MessageRecord): MessageRecord {
+  if (record.kind !== Kind.RoomName || record.renamed !== undefined) return record
+  return { ...record, renamed: decodeRoomNameBody(record.body).name }
+}
+
 /** The signed message a record was made from, to send it on exactly as signed. */
 export function fromRecord (record: MessageRecord): SignedMessage {
   return {

@@ -33,7 +33,7 @@ import type { Payload, SignedMessage, UnsignedMessage } from '../protocol/envelo
 import type { Transport, Verdict } from '../net/transport.js'
 import type { MemberRecord, MessageRecord, RoomNaming, RoomRecord, Store } from '../store/store.js'
 import { EpochBook } from './epochs.js'
-import { fromRecord, toRecord } from './message-record.js'
+import { asShown, fromRecord, toRecord } from './message-record.js'
 import type { Epoch } from './epochs.js'
 import { HistorySync } from './history-sync.js'
 import { RoomActivity } from './activity.js'
@@ -284,7 +284,7 @@ export class Room extends Emitter<RoomEvents> {
   async history (limit = 200): Promise<MessageRecord[]> {
     // Edits, deletions and reactions are stored as messages too, but shown through their targets.
     const records = await this.components.store.latestMessages(this.id, limit * 3)
-    return records.filter(m => isShownKind(m.kind)).slice(-limit)
+    return records.filter(m => isShownKind(m.kind)).slice(-limit).map(asShown)
   }
 
   /** Everyone seen in this room, the user first. */
@@ -1147,7 +1147,7 @@ export class Room extends Emitter<RoomEvents> {
       const delivered = await this.publish(epoch, payload).catch(() => 0)
       if (delivered === 0) return false // keep it, and the rest, for when someone is reachable
       await store.setMessageState(this.id, pending.author, pending.seq, 'sent')
-      this.emit('message-state', { ...pending, state: 'sent' })
+      this.emit('message-state', asShown({ ...pending, state: 'sent' }))
     }
     return true
   }

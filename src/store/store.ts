@@ -1,3 +1,4 @@
+import { isMessageKind } from '../protocol/bodies.js'
 import type { StoredEpoch } from '../room/epochs.js'
 
 /**
@@ -201,8 +202,8 @@ export function searchable (text: string): string {
 
 /** Whether a message matches a query already passed through `searchable`. */
 export function matchesSearch (message: MessageRecord, needle: string): boolean {
-  // Notices have no text of their own: searching a name finds what the person wrote.
-  return needle !== '' && !isNotice(message) &&
+  // Only what people wrote: searching a name finds their messages, not the notices about them.
+  return needle !== '' && isMessageKind(message.kind) &&
     (searchable(message.text).includes(needle) || searchable(message.name).includes(needle))
 }
 

@@ -48,6 +48,10 @@ describe('naming a room', () => {
     // In the log as a notice, with the name Ann goes by: not a message anyone wrote.
     expect(bob.messages.map(m => ({ kind: m.kind, name: m.name, text: m.text, renamed: m.renamed }))).toEqual([{ kind: Kind.RoomName, name: 'Ann', text: '', renamed: 'Thursday lunch' }])
     expect((await bob.room.history()).map(m => m.renamed)).toEqual(['Thursday lunch'])
+    // Stored by a version whose records did not say the name: the log reads it from the body.
+    const { renamed, ...older } = (await bob.store.getMessage(bob.room.id, ann.key, bob.messages[0].seq))!
+    await bob.store.replaceMessage(older)
+    expect((await bob.room.history()).map(m => m.renamed)).toEqual([renamed])
     expect(await bob.store.searchMessages('Ann', { roomId: bob.room.id })).toEqual([])
     expect(bob.room.naming?.by).toBe(ann.key)
 
