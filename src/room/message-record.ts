@@ -50,10 +50,18 @@ function baseRecord (roomId: string, epoch: Epoch, message: SignedMessage, recei
   }
 }
 
-/** A record as the log shows it: a room naming stored before records said the name reads it from its body. */
-export function asShown (record: MessageRecord): MessageRecord {
+/**
+ * A record as the log shows it: a room naming stored before records said the name reads it from
+ * its body. Undefined for one whose body cannot be read (earlier versions stored a synced naming
+ * before checking it).
+ */
+export function asShown (record: MessageRecord): MessageRecord | undefined {
   if (record.kind !== Kind.RoomName || record.renamed !== undefined) return record
-  return { ...record, renamed: decodeRoomNameBody(record.body).name }
+  try {
+    return { ...record, renamed: decodeRoomNameBody(record.body).name }
+  } catch {
+    return undefined
+  }
 }
 
 /** The signed message a record was made from, to send it on exactly as signed. */

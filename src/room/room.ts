@@ -284,7 +284,7 @@ export class Room extends Emitter<RoomEvents> {
   async history (limit = 200): Promise<MessageRecord[]> {
     // Edits, deletions and reactions are stored as messages too, but shown through their targets.
     const records = await this.components.store.latestMessages(this.id, limit * 3)
-    return records.filter(m => isShownKind(m.kind)).slice(-limit).map(asShown)
+    return records.filter(m => isShownKind(m.kind) && this.showsNow(m)).slice(-limit).flatMap(m => this.asShownHere(m) ?? [])
   }
 
   /** Everyone seen in this room, the user first. */
@@ -430,8 +430,8 @@ export class Room extends Emitter<RoomEvents> {
     const record = this.withAuthorName(toRecord(this.id, epoch, signed, this.now(), 'pending'))
     await store.addMessage(record)
     if (isEffectKind(kind)) await this.applyEffect(signed, this.self)
-    if (isShownKind(kind)) {
-      this.touch(record.timestamp)
+    if (isShownKind(kind) && this.showsNow(record)) {
+      this.touch(activityTime(record))
       this.emit('message', record)
     }
     await this.flushOutbox()
@@ -732,8 +732,8 @@ export class Room extends Emitter<RoomEvents> {
       return 'ignore'
     }
     await this.applyEffect(message, author)
-    if (isShownKind(message.kind)) {
-      this.touch(record.timestamp)
+    if (isShownKind(message.kind) && this.showsNow(record)) {
+      this.touch(activityTime(record))
       this.emit('message', record)
     }
     return 'accept'
@@ -970,7 +970,7 @@ export class Room extends Emitter<RoomEvents> {
     const record = this.withAuthorName(toRecord(this.id, epoch, message, this.now(), author === this.self ? 'sent' : 'received'))
     if (!await this.components.store.addMessage(record)) return false
     if (isEffectKind(message.kind)) await this.applyEffect(message, author)
-    if (!isShownKind(message.kind)) return true
+    if (!isShownKind(message.kind) || !this.showsNow(record)) return true
     // A message or membership notice names its author (a room naming does not).
     if (author !== this.self && !this.memberRecords.has(author) && message.kind !== Kind.RoomName) {
       const member = { roomId: this.id, key: author, name: record.name, lastSeen: record.timestamp }
@@ -978,7 +978,7 @@ export class Room extends Emitter<RoomEvents> {
       await this.components.store.putMember(member)
       this.emit('members', this.members())
     }
-    this.touch(record.timestamp)
+    this.touch(activityTime(record))
     this.emit('message', record)
     return true
   }
@@ -1147,7 +1147,8 @@ export class Room extends Emitter<RoomEvents> {
       const delivered = await this.publish(epoch, payload).catch(() => 0)
       if (delivered === 0) return false // keep it, and the rest, for when someone is reachable
       await store.setMessageState(this.id, pending.author, pending.seq, 'sent')
-      this.emit('message-state', asShown({ ...pending, state: 'sent' }))
+      const shown = this.asShownHere({ ...pending, state: 'sent' })
+      if (shown !== undefined) this.emit('message-state', shown)
     }
     return true
   }
@@ -1200,7 +1201,7 @@ export class Room extends Emitter<RoomEvents> {
         for (const m of moved) this.emit('message-renumbered', m)
         if (await store.addMessage(theirs)) {
           if (isEffectKind(theirs.kind)) await this.applyEffect(fromRecord(theirs), this.self)
-          if (isShownKind(theirs.kind)) this.emit('message', theirs)
+          if (isShownKind(theirs.kind) && this.showsNow(theirs)) this.emit('message', theirs)
         }
         return undefined
       }
@@ -1226,6 +1227,20 @@ export class Room extends Emitter<RoomEvents> {
     return { ...record, name: name ?? '' }
   }
 
+  /** A stored record as the log shows it (see asShown), naming the author of a room naming that arrived before they did. */
+  private asShownHere (record: MessageRecord): MessageRecord | undefined {
+    const shown = asShown(record)
+    return shown?.kind === Kind.RoomName && shown.name === '' ? this.withAuthorName(shown) : shown
+  }
+
+  /**
+   * Whether a shown kind's record is in the log yet: a room naming dated too far ahead of our
+   * clock waits, as its name does (see takeName), rather than sit below everything said until then.
+   */
+  private showsNow (record: MessageRecord): boolean {
+    return record.kind !== Kind.RoomName || record.timestamp <= this.now() + NAMING_CLOCK_AHEAD_MS
+  }
+
   /**
    * Records a shown message's time as the room's last activity (the room list's order), when it
    * is the newest. Only this room writes it, so the time in memory is the stored one, and a
@@ -1244,6 +1259,14 @@ export class Room extends Emitter<RoomEvents> {
 /** Kinds that appear in the conversation log: messages and notices (joined or left, a room naming). */
 function isShownKind (kind: number): boolean {
   return isMessageKind(kind) || kind === Kind.Membership || kind === Kind.RoomName
+}
+
+/**
+ * The time a shown record sets the room's last activity to: a room naming's own date, unless it is
+ * ahead of when it arrived (a name goes after the one before it, even one dated a little ahead).
+ */
+function activityTime (record: MessageRecord): number {
+  return record.kind === Kind.RoomName ? Math.min(record.timestamp, record.receivedAt) : record.timestamp
 }
 
 /** Kinds that change something already there: a message (edits, deletions, reactions) or the room's name. */

@@ -48,10 +48,12 @@ describe('naming a room', () => {
     // In the log as a notice, with the name Ann goes by: not a message anyone wrote.
     expect(bob.messages.map(m => ({ kind: m.kind, name: m.name, text: m.text, renamed: m.renamed }))).toEqual([{ kind: Kind.RoomName, name: 'Ann', text: '', renamed: 'Thursday lunch' }])
     expect((await bob.room.history()).map(m => m.renamed)).toEqual(['Thursday lunch'])
-    // Stored by a version whose records did not say the name: the log reads it from the body.
+    // Stored by a version whose records said neither name: the log reads them from the body and
+    // from the members; one whose body cannot be read is left out.
     const { renamed, ...older } = (await bob.store.getMessage(bob.room.id, ann.key, bob.messages[0].seq))!
-    await bob.store.replaceMessage(older)
-    expect((await bob.room.history()).map(m => m.renamed)).toEqual([renamed])
+    await bob.store.replaceMessage({ ...older, name: '' })
+    await bob.store.addMessage({ ...older, seq: older.seq + 100, body: Uint8Array.of(9, 65) })
+    expect((await bob.room.history()).map(m => [m.name, m.renamed])).toEqual([['Ann', renamed]])
     expect(await bob.store.searchMessages('Ann', { roomId: bob.room.id })).toEqual([])
     expect(bob.room.naming?.by).toBe(ann.key)
 
@@ -88,6 +90,9 @@ describe('naming a room', () => {
     await sam.room.rename('From tomorrow')
     await waitFor(async () => (await ann.store.getMessage(ann.room.id, sam.key, 1))?.kind === Kind.RoomName, 'Ann holds Sam\'s naming')
     expect(ann.room.title).toMatch(/^Room /)
+    // Nor does Ann's log say it: it would sit below everything said until tomorrow.
+    expect(ann.messages.filter(m => m.renamed !== undefined)).toEqual([])
+    expect((await ann.room.history()).filter(m => m.renamed !== undefined)).toEqual([])
     await ann.room.rename('Today')
     await waitFor(async () => await titleOf(sam) === 'From tomorrow' || await titleOf(sam) === 'Today', 'Sam hears Ann')
     expect(ann.room.title).toBe('Today')
@@ -110,6 +115,7 @@ describe('naming a room', () => {
     const reopened = await Client.open({ store: ann.store, now: annClock })
     const room = (await reopened.openRoom(ann.room.id))!
     await waitFor(() => room.title === 'Quarter past', 'the name is taken once its time has come')
+    expect((await room.history()).map(m => m.renamed)).toEqual(['Quarter past'])
     expect((await ann.store.getRoom(ann.room.id))?.namedLater).toBeUndefined()
     await reopened.close()
   })
@@ -122,6 +128,8 @@ describe('naming a room', () => {
     for (const m of [ann, sam]) m.client.attachTransport(m.transport)
     await sam.room.rename('Five minutes early')
     await waitFor(() => ann.room.title === 'Five minutes early', 'Ann takes a name within ten minutes ahead')
+    // The room's activity (its place in the list) is not put ahead of when the name arrived.
+    expect((await ann.store.getRoom(ann.room.id))!.lastActivity).toBeLessThanOrEqual(Date.now())
     await ann.room.rename('Now')
     expect(ann.room.title).toBe('Now')
     await waitFor(() => sam.room.title === 'Now', 'Sam takes Ann\'s name too')
