@@ -244,7 +244,9 @@ export class HistorySync {
         continue // one bad message does not spoil the batch
       }
       if (!isStoredKind(message.kind) || message.seq < 1) continue
-      if (await this.components.take(epoch, message)) stored++
+      // Signed, but its body may still be malformed (or the store may refuse it): the rest of the
+      // batch is taken all the same, and this one is asked for again while it is missing.
+      if (await this.components.take(epoch, message).catch(() => false)) stored++
     }
     return stored
   }

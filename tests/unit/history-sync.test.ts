@@ -4,8 +4,14 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { bytesToHex } from '../../src/bytes.js'
-import { Kind } from '../../src/protocol/bodies.js'
+import { Kind, decodeTextBody, encodeTextBody } from '../../src/protocol/bodies.js'
 import { HistorySync } from '../../src/room/history-sync.js'
+import type { HistorySyncComponents } from '../../src/room/history-sync.js'
+import { EpochBook } from '../../src/room/epochs.js'
+import { generateRoomCode } from '../../src/room/room-code.js'
+import { createIdentity } from '../../src/identity/identity.js'
+import { createPrekey } from '../../src/crypto/pairwise.js'
+import { signMessage } from '../../src/protocol/envelope.js'
 import { decodeRequest, decodeSummary, encodeRequest, encodeSummary, decodeSyncedMessages, encodeSyncedMessages } from '../../src/protocol/sync-bodies.js'
 import { MalformedError } from '../../src/errors.js'
 import { IdbStore } from '../../src/store/idb-store.js'
@@ -67,6 +73,37 @@ describe('history sync', () => {
     await h.enter(cat, ann.room.code.display)
     cat.client.attachTransport(cat.transport)
     await waitFor(async () => (await texts(cat)).includes('before Cat') && (await texts(cat)).includes('also before Cat'), 'Cat to get the history')
+  })
+})
+
+describe('an answer', () => {
+  it('takes every message it holds that checks out, also after one signed with a malformed body', async () => {
+    const epoch = new EpochBook([{ number: 0, secret: generateRoomCode().secret }]).current
+    const author = createIdentity()
+    const store = new MemoryStore()
+    const good = [1, 3].map(async seq => await signMessage(author, epoch.epochId, { kind: Kind.Text, seq, timestamp: Date.now(), body: encodeTextBody({ name: 'Ann', text: `number ${seq}` }) }))
+    const malformed = await signMessage(author, epoch.epochId, { kind: Kind.Text, seq: 2, timestamp: Date.now(), body: Uint8Array.of(200) })
+    for (const signed of [...await Promise.all(good), malformed]) {
+      // As the answerer holds it: a store keeps what it is given (this one was never decoded).
+      await store.addMessage({
+        roomId: 'r', author: bytesToHex(signed.author), seq: signed.seq, kind: signed.kind, epoch: bytesToHex(epoch.epochId),
+        timestamp: signed.timestamp, receivedAt: Date.now(), body: signed.body, signature: signed.signature, name: '', text: '', state: 'received'
+      })
+    }
+    const askerKey = new Uint8Array(32).fill(9)
+    const prekey = createPrekey()
+    const taken: number[] = []
+    let answer: Uint8Array | undefined
+    const sync = (self: Uint8Array, take: HistorySyncComponents['take']): HistorySync => new HistorySync({
+      store, roomId: 'r', self, prekey: () => prekey, knownAuthors: () => [], online: () => 2, epochById: () => epoch,
+      send: async (kind, body) => { if (kind === Kind.SyncData) answer = body; return 1 }, take, now: Date.now
+    })
+    const answerer = sync(new Uint8Array(32).fill(1), async () => true)
+    // The asker stores as a room does: a body that cannot be read throws.
+    const asker = sync(askerKey, async (_epoch, message) => { decodeTextBody(message.body); taken.push(message.seq); return true })
+    await answerer.onRequest(askerKey, encodeRequest({ target: new Uint8Array(32).fill(1), prekey: prekey.publicKey, wanted: [1, 2, 3].map(seq => ({ author: author.publicKey, seq })) }))
+    expect(await asker.onData(answer!)).toBe(2)
+    expect(taken).toEqual([1, 3])
   })
 })
 
