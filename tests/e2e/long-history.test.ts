@@ -69,4 +69,18 @@ describe('a room with a long history', () => {
     await page.getByRole('log').getByText('Note 1', { exact: true }).waitFor()
     expect((await view(page)).loaded).toBe(SENT)
   })
+
+  it('shows a message the person sends, even while they were reading far up', async () => {
+    const log = page.getByRole('log')
+    await log.evaluate(log => { log.scrollTop = 0 })
+    const box = page.getByRole('textbox', { name: 'Message' })
+    await box.fill('Back to the present')
+    await box.press('Enter')
+    const sent = log.locator('article', { hasText: 'Back to the present' })
+    await expect.poll(async () => await sent.evaluate((el, list) => {
+      const a = el.getBoundingClientRect()
+      const b = (list as Element).getBoundingClientRect()
+      return a.top >= b.top && a.bottom <= b.bottom + 1
+    }, await log.elementHandle())).toBe(true)
+  })
 })

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../helpers/browser.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
-import { meetInARoom, messageIn as message, twoPeople } from '../helpers/two-people.js'
+import { meetInARoom, messageIn as message, peopleIn, twoPeople } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 /** Purple in the avatar palette (src/identity/avatar-colours.ts), as computed CSS. */
@@ -95,6 +95,7 @@ describe('replies, notices, colours and last seen between two people', () => {
     await pa.getByRole('link', { name: /Ann/ }).first().click()
     await pa.getByRole('radio', { name: 'Purple' }).check()
     await pa.screenshot({ path: `${SHOTS}/avatar-colour-desktop.png` })
+    await peopleIn(pb)
     const avatar = member(pb, 'Ann').locator('.avatar')
     await expect.poll(async () => await avatar.evaluate(el => getComputedStyle(el).backgroundColor), { timeout: 20_000 }).toBe(PURPLE)
     await pb.screenshot({ path: `${SHOTS}/avatar-colour-phone.png` })
@@ -108,6 +109,7 @@ describe('replies, notices, colours and last seen between two people', () => {
     await pb.screenshot({ path: `${SHOTS}/avatar-colour-picker-phone.png` })
     await pb.goto(roomUrl)
     await pb.getByRole('textbox', { name: 'Message' }).waitFor()
+    await peopleIn(pb)
   }, 60_000)
 
   it('says "last seen" for Ann once her browser has gone', async () => {

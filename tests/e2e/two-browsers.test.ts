@@ -10,6 +10,7 @@ import encodeQR from 'qr'
 import { phoneWithCamera, readQrCode } from '../helpers/qr-code.js'
 import { startRelayProcess } from '../helpers/relay-process.js'
 import type { RelayProcess } from '../helpers/relay-process.js'
+import { peopleIn } from '../helpers/two-people.js'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -179,7 +180,7 @@ describe('two people chatting in Chromium', () => {
 
     // Each sees the other in the room, by name, and which messages are their own.
     await pa.getByRole('list', { name: 'People in this room' }).getByText('Bob').waitFor()
-    await pb.getByRole('list', { name: 'People in this room' }).getByText('Alice Martin').waitFor()
+    await (await peopleIn(pb)).getByText('Alice Martin').waitFor()
     await expect.poll(async () => await pb.locator('.message.mine').allTextContents()).toEqual([expect.stringContaining('Hi Alice!')])
     await expect.poll(async () => await pa.locator('.message.mine .delivery').textContent()).toMatch(/^(Sent|Seen by Bob)/)
 

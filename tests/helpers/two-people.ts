@@ -48,6 +48,13 @@ export async function meetInARoom ({ pa, pb }: TwoPeople, url: string, annName =
   return link
 }
 
+/** The list of the people in the open room, unfolded first (a phone shows it folded). */
+export async function peopleIn (page: Page): Promise<Locator> {
+  const people = page.getByRole('group').filter({ has: page.locator('summary', { hasText: /^People/ }) })
+  if (!await people.evaluate(el => (el as HTMLDetailsElement).open)) await people.locator('summary').click()
+  return page.getByRole('list', { name: 'People in this room' })
+}
+
 /** The message in a page's conversation log that contains `text`. */
 export function messageIn (page: Page, text: string): Locator {
   return page.getByRole('log').locator('article', { hasText: text })

@@ -1,13 +1,13 @@
 import { useEffect } from 'preact/hooks'
 import type { MemberView } from '../../../src/room/room.js'
-import { network } from '../state.js'
+import { network, roomPeers } from '../state.js'
 import { clock, lastSeenLabel, startClock } from '../last-seen.js'
 
 /** "online", or for someone away "last seen 5 min ago", kept up to date every 30 s. */
 export function MemberPresence ({ member }: { member: MemberView }) {
   useEffect(startClock, [])
-  // You are only online to the others while the relay is reachable.
-  const online = member.online && (!member.self || network.value === 'online')
+  // You are online to the others while the relay is reachable, or while connected to one of them.
+  const online = member.online && (!member.self || network.value === 'online' || roomPeers.value > 0)
   if (online) return <span class='presence on'>online</span>
   if (member.self) return <span class='presence'>offline</span>
   const now = Math.max(clock.value, member.lastSeen)

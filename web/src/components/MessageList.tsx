@@ -23,13 +23,17 @@ const FileMessage = lazy(async () => (await import('./FileMessage.js')).FileMess
 const LOAD_OLDER_PX = 400
 
 /** The conversation: a live log that keeps the newest message in view unless the user scrolled up. */
-export function MessageList () {
+export function MessageList ({ direct }: { direct: boolean }) {
   const list = useRef<HTMLDivElement>(null)
   const pinned = useRef(true)
   /** Scroll height before an older page came in, to keep the view still when it lands above. */
   const heightBeforeOlder = useRef<number | null>(null)
   /** Keeps the newest message in view while messages settle to their height (see below). */
   const settling = useRef<ResizeObserver | null>(null)
+  /** Where the list was scrolled to at the last scroll event. */
+  const lastScrollTop = useRef(0)
+  /** The newest message's key when the list last changed: tells a message just sent. */
+  const newestKey = useRef<string | null>(null)
   const self = selfKey.value
   const blocked = blockedKeys.value
   const items = blocked.size === 0 ? messages.value : messages.value.filter(m => !blocked.has(m.author))
@@ -44,6 +48,14 @@ export function MessageList () {
   useLayoutEffect(() => {
     const el = list.current
     if (el === null) return
+    // What the user just sent is always shown, even when they had scrolled up to read.
+    const newest = items[items.length - 1]
+    const key = newest === undefined ? null : `${newest.author}:${newest.seq}`
+    if (key !== newestKey.current && newest?.author === self && newest.state === 'pending') {
+      pinned.current = true
+      heightBeforeOlder.current = null
+    }
+    newestKey.current = key
     if (heightBeforeOlder.current !== null) {
       el.scrollTop += el.scrollHeight - heightBeforeOlder.current
       heightBeforeOlder.current = null
@@ -51,12 +63,13 @@ export function MessageList () {
       el.scrollTop = el.scrollHeight
     }
     // Messages change height after they are first laid out: those off screen count at an
-    // estimate until they are shown, images arrive later. While the view is at the newest
-    // message, it stays there.
+    // estimate until they are shown, images arrive later. The list itself gets shorter when a
+    // banner or the phone's keyboard opens. While the view is at the newest message, it stays there.
     if (typeof ResizeObserver === 'undefined') return
     settling.current ??= new ResizeObserver(() => {
       if (pinned.current && heightBeforeOlder.current === null) el.scrollTop = el.scrollHeight
     })
+    settling.current.observe(el)
     for (const child of el.children) settling.current.observe(child)
   }, [items])
   useEffect(() => () => { settling.current?.disconnect() }, [])
@@ -80,7 +93,10 @@ export function MessageList () {
   const older = async (): Promise<void> => {
     if (!hasOlder.value || loadingOlder.value) return
     heightBeforeOlder.current = list.current?.scrollHeight ?? null
+    const before = messages.value
     await loadOlder()
+    // Nothing older came: no view to keep still when the list next changes.
+    if (messages.value === before) heightBeforeOlder.current = null
   }
 
   return (
@@ -89,7 +105,9 @@ export function MessageList () {
       onKeyDown={e => { moveBetweenMessages(e, list.current) }}
       onScroll={e => {
         const el = e.currentTarget
-        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40
+        // Only scrolling up leaves the newest message; the list getting shorter does not.
+        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40 || (pinned.current && el.scrollTop >= lastScrollTop.current)
+        lastScrollTop.current = el.scrollTop
         if (el.scrollTop < LOAD_OLDER_PX) void older()
       }}>
       {hasOlder.value && (
@@ -97,7 +115,7 @@ export function MessageList () {
           {loadingOlder.value ? 'Loading older messages…' : 'Show older messages'}
         </button>
       )}
-      {items.every(isNotice) && <p class='empty'>No messages yet. Say hello, or invite someone first.</p>}
+      {items.every(isNotice) && <p class='empty'>{direct ? 'No messages yet. Say hello.' : 'No messages yet. Say hello, or invite someone first.'}</p>}
       {entries.map(entry => {
         if (entry.kind === 'day') return <h2 key={entry.key} class='day-separator'><span>{entry.label}</span></h2>
         if (entry.kind === 'unread') return <p key={entry.key} class='unread-separator'><span>Unread messages</span></p>

@@ -7,7 +7,6 @@ export function RoomNotice ({ message, self }: { message: MessageRecord, self: b
   return (
     <p class='system-notice' data-key={`${message.author}:${message.seq}`} title={formatFull(message.timestamp)}>
       {noticeText(message, self ? 'You' : message.name)}
-      {self && message.state === 'pending' && ' · waiting to send'}
     </p>
   )
 }

@@ -89,7 +89,7 @@ export function RoomView ({ room }: { room: Room }) {
       )}
       <div class='room-body'>
         <div class='conversation'>
-          <MessageList />
+          <MessageList direct={direct} />
           {!removedFromRoom.value && <TypingIndicator />}
           {!removedFromRoom.value && <Composer />}
         </div>
@@ -97,7 +97,8 @@ export function RoomView ({ room }: { room: Room }) {
           {!direct && record !== undefined && (
             <RoomNameForm record={record} disabled={removedFromRoom.value} key={room.id} />
           )}
-          {!direct && <details open={messages.value.every(isNotice) || matchMedia('(min-width: 761px)').matches || undefined} class='invite'>
+          {/* Open while there is nobody to talk with yet; then the people in the room come first. */}
+          {!direct && <details open={messages.value.every(isNotice) || undefined} class='invite'>
             <summary>Invite people</summary>
             <p class='hint'>Anyone with this code can read and write in this room. Share it only with them.</p>
             <CopyField id='room-code' label='Room code' value={roomCode.value} />
@@ -108,26 +109,29 @@ export function RoomView ({ room }: { room: Room }) {
             )}
             <button type='button' class='subtle' disabled={busy || removedFromRoom.value} onClick={newCode}>Make a new code</button>
           </details>}
-          <h2 class='members-title'>People <span class='count'>{members.value.length}</span></h2>
-          <ul class='members' aria-label='People in this room'>
-            {members.value.map(m => (
-              <li key={m.key}>
-                <Avatar name={m.name} personKey={m.key} size={28} />
-                <span class='member-name'>
-                  {m.name}{m.self ? ' (you)' : ''}
-                  {m.nameClash && !m.self && (
-                    <span class='warning' title='Two people in this room use this name. Ask them, by another way, which one is really them.'> ⚠ same name as someone else</span>
+          {/* Folded on a phone, where the details sit above the conversation. */}
+          <details class='people' open={matchMedia('(min-width: 761px)').matches || undefined}>
+            <summary class='members-title'>People <span class='count'>{members.value.length}</span></summary>
+            <ul class='members' aria-label='People in this room'>
+              {members.value.map(m => (
+                <li key={m.key}>
+                  <Avatar name={m.name} personKey={m.key} size={28} />
+                  <span class='member-name'>
+                    {m.name}{m.self ? ' (you)' : ''}
+                    {m.nameClash && !m.self && (
+                      <span class='warning' title='Two people in this room use this name. Ask them, by another way, which one is really them.'> ⚠ same name as someone else</span>
+                    )}
+                  </span>
+                  <MemberPresence member={m} />
+                  {!direct && <MemberContactActions member={m} room={room} />}
+                  {!m.self && !removedFromRoom.value && !direct && (
+                    <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
+                      onClick={() => { remove(m.key, m.name) }}>×</button>
                   )}
-                </span>
-                <MemberPresence member={m} />
-                {!direct && <MemberContactActions member={m} room={room} />}
-                {!m.self && !removedFromRoom.value && !direct && (
-                  <button type='button' class='icon' aria-label={`Remove ${m.name}`} title={`Remove ${m.name}`} disabled={busy}
-                    onClick={() => { remove(m.key, m.name) }}>×</button>
-                )}
-              </li>
-            ))}
-          </ul>
+                </li>
+              ))}
+            </ul>
+          </details>
         </aside>
       </div>
     </section>
@@ -135,13 +139,16 @@ export function RoomView ({ room }: { room: Room }) {
 }
 
 function statusLine (online: number): string {
+  const peers = roomPeers.value
+  const connected = `Connected to ${peers} ${peers === 1 ? 'person' : 'people'}`
   switch (network.value) {
     case 'starting': return 'Starting…'
-    case 'offline': return 'Offline: messages will be sent when you are back online'
-    case 'connecting': return 'Connecting to the relay…'
+    // Connections made outlive the relay: messages still reach whoever is connected.
+    case 'offline': return peers > 0 ? `${connected} · the relay is unreachable` : 'Offline: messages will be sent when you are back online'
+    case 'connecting': return peers > 0 ? `${connected} · connecting to the relay…` : 'Connecting to the relay…'
     case 'online':
-      if (roomPeers.value === 0) return 'Connected · waiting for others to join'
-      return `Connected to ${roomPeers.value} ${roomPeers.value === 1 ? 'person' : 'people'} · ${online} online`
+      if (peers === 0) return 'Connected · waiting for others to join'
+      return `${connected} · ${online} online`
   }
 }
 
