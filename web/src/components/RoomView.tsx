@@ -218,7 +218,7 @@ function Composer () {
         // The caret follows the inserted emoji, so the next one goes after it.
         requestAnimationFrame(() => { el?.setSelectionRange(next.caret, next.caret) })
       }} />
-      <textarea id='message' ref={input} rows={1} placeholder={attachment !== null ? 'Add a caption (optional)' : 'Write a message'} value={text}
+      <textarea id='message' ref={input} rows={1} placeholder={attachment !== null ? 'Add a caption' : 'Write a message'} value={text}
         aria-label='Message'
         onInput={e => { setText(e.currentTarget.value); noteTyping() }}
         onPaste={e => {
