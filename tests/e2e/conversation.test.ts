@@ -64,6 +64,33 @@ describe('a conversation between two people', () => {
     await pa.screenshot({ path: `${SHOTS}/conversation-desktop.png` })
   })
 
+  it('on a phone, a tap shows a short message\'s actions without pressing one, and its reactions open whole on the screen', async () => {
+    // A second message right after one's first is grouped with it: a small bubble, without a name line.
+    for (const text of ['sure', 'ok!']) {
+      await pb.getByRole('textbox', { name: 'Message' }).fill(text)
+      await pb.keyboard.press('Enter')
+    }
+    const mine = message(pb, 'ok!')
+    await mine.and(pb.locator('.grouped')).waitFor()
+    const bubble = (await mine.locator('.bubble').boundingBox())!
+    await pb.touchscreen.tap(bubble.x + bubble.width / 2, bubble.y + bubble.height / 2)
+    const react = mine.getByRole('button', { name: 'React', exact: true })
+    await react.waitFor()
+    expect(await pb.getByText('Replying to').count()).toBe(0)
+    expect(await pb.getByRole('group', { name: 'Pick a reaction' }).count()).toBe(0)
+    await react.tap()
+    const choices = pb.getByRole('group', { name: 'Pick a reaction' }).getByRole('button')
+    await choices.first().waitFor()
+    // Each choice is on the screen and is what a finger on it would touch (nothing clips it).
+    const touchable = await choices.evaluateAll(buttons => buttons.map(b => {
+      const r = b.getBoundingClientRect()
+      return r.left >= 0 && r.right <= innerWidth && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b
+    }))
+    expect(touchable).toEqual(touchable.map(() => true))
+    await choices.first().tap()
+    await mine.getByRole('button', { name: /👍 1, by you/ }).waitFor()
+  })
+
   it('says who has seen a message', async () => {
     await expect.poll(async () => await message(pa, 'lunch at noon?').locator('.delivery').textContent(), { timeout: 15_000 })
       .toContain('Seen by Bob')
