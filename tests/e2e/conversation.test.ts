@@ -148,6 +148,32 @@ describe('a conversation between two people', () => {
     expect(await pa.evaluate(() => document.activeElement?.closest('[role=toolbar]')?.getAttribute('aria-label'))).toBe('Message actions')
   })
 
+  it('says how many new messages arrived below while reading further up, and goes to them', async () => {
+    const box = pb.getByRole('textbox', { name: 'Message' })
+    for (let i = 1; i <= 14; i++) {
+      await box.fill(`line ${i} of a long story`)
+      await box.press('Enter')
+    }
+    await message(pa, 'line 14 of a long story').waitFor({ timeout: 15_000 })
+    const log = pa.getByRole('log')
+    await log.evaluate(el => { el.scrollTop = 0 })
+    const jump = pa.getByRole('button', { name: /new message/ })
+    expect(await jump.count()).toBe(0)
+    for (const text of ['and then', 'the end']) {
+      await box.fill(text)
+      await box.press('Enter')
+    }
+    await jump.filter({ hasText: '2 new messages' }).waitFor({ timeout: 15_000 })
+    await pa.screenshot({ path: `${SHOTS}/new-messages-below-desktop.png` })
+    await jump.click()
+    await expect.poll(async () => await message(pa, 'the end').evaluate(el => {
+      const a = el.getBoundingClientRect()
+      const b = el.closest('[role=log]')!.getBoundingClientRect()
+      return a.top >= b.top && a.bottom <= b.bottom + 1
+    })).toBe(true)
+    await jump.waitFor({ state: 'detached' })
+  })
+
   it('shows the other going offline when they close the app', async () => {
     const people = pa.getByRole('list', { name: 'People in this room' })
     await people.locator('li', { hasText: 'Bob' }).getByText('online').waitFor()

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { activeRoom, editing, focusedMessage, noteRead, seenBy, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
 import { formatClock, formatFull, formatTime } from '../format.js'
 import { Kind } from '../../../src/protocol/bodies.js'
@@ -32,8 +32,10 @@ export function MessageList ({ direct }: { direct: boolean }) {
   const settling = useRef<ResizeObserver | null>(null)
   /** Where the list was scrolled to at the last scroll event. */
   const lastScrollTop = useRef(0)
-  /** The newest message's key when the list last changed: tells a message just sent. */
+  /** The newest message's key when the list last changed: tells a message just sent or arrived. */
   const newestKey = useRef<string | null>(null)
+  /** Messages from others that arrived below the view while the user read further up. */
+  const [unseen, setUnseen] = useState(0)
   const self = selfKey.value
   const blocked = blockedKeys.value
   const items = blocked.size === 0 ? messages.value : messages.value.filter(m => !blocked.has(m.author))
@@ -51,9 +53,13 @@ export function MessageList ({ direct }: { direct: boolean }) {
     // What the user just sent is always shown, even when they had scrolled up to read.
     const newest = items[items.length - 1]
     const key = newest === undefined ? null : `${newest.author}:${newest.seq}`
-    if (key !== newestKey.current && newest?.author === self && newest.state === 'pending') {
-      pinned.current = true
-      heightBeforeOlder.current = null
+    if (key !== newestKey.current && newest !== undefined && newestKey.current !== null) {
+      if (newest.author === self && newest.state === 'pending') {
+        pinned.current = true
+        heightBeforeOlder.current = null
+      } else if (!pinned.current && newest.author !== self && !isNotice(newest)) {
+        setUnseen(n => n + 1)
+      }
     }
     newestKey.current = key
     if (heightBeforeOlder.current !== null) {
@@ -73,6 +79,7 @@ export function MessageList ({ direct }: { direct: boolean }) {
     for (const child of el.children) settling.current.observe(child)
   }, [items])
   useEffect(() => () => { settling.current?.disconnect() }, [])
+  useEffect(() => { setUnseen(0) }, [activeRoom.value?.id])
 
   // A search result: scroll to the message once it is loaded (loading older pages until it is).
   useEffect(() => {
@@ -108,6 +115,7 @@ export function MessageList ({ direct }: { direct: boolean }) {
         // Only scrolling up leaves the newest message; the list getting shorter does not.
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40 || (pinned.current && el.scrollTop >= lastScrollTop.current)
         lastScrollTop.current = el.scrollTop
+        if (pinned.current) setUnseen(0)
         if (el.scrollTop < LOAD_OLDER_PX) void older()
       }}>
       {hasOlder.value && (
@@ -150,6 +158,13 @@ export function MessageList ({ direct }: { direct: boolean }) {
         )
       })}
       <UnsentMessages />
+      {unseen > 0 && (
+        <button type='button' class='jump-to-newest' onClick={() => {
+          pinned.current = true
+          setUnseen(0)
+          if (list.current !== null) list.current.scrollTop = list.current.scrollHeight
+        }}>↓ {unseen} new {unseen === 1 ? 'message' : 'messages'}</button>
+      )}
     </div>
   )
 }
