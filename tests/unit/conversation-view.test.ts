@@ -55,15 +55,27 @@ describe('reply quotes', () => {
   })
 })
 
-describe('join and leave notices in the list', () => {
+describe('notices in the list (joined, left, named the room)', () => {
   const joined = message({ seq: 1, kind: 17, text: '', membership: 'joined', receivedAt: NOW + 1 })
-  const first = message({ seq: 2, timestamp: NOW + 1_000, receivedAt: NOW + 2 })
+  const named = message({ seq: 2, kind: 18, text: '', renamed: ' Friday\n  lunch ', receivedAt: NOW + 1 })
+  const before = message({ seq: 1, timestamp: NOW - 1_000, receivedAt: NOW - 1 })
+  const first = message({ seq: 3, timestamp: NOW + 1_000, receivedAt: NOW + 2 })
 
-  it('are never unread, so they neither count nor notify, and preview as a sentence', () => {
-    expect(isUnread(joined, NOW, 'me')).toBe(false)
-    expect(countUnread([joined, first], NOW, 'me')).toBe(1)
+  it('are never unread, so they neither count nor notify', () => {
+    for (const notice of [joined, named]) {
+      expect(isUnread(notice, NOW, 'me')).toBe(false)
+      expect(countUnread([notice, first], NOW, 'me')).toBe(1)
+    }
+  })
+
+  it('preview as a sentence: who joined or left, the name given or its removal', () => {
     expect(previewLine(joined, 'me')).toBe('Ann joined')
     expect(previewLine({ ...joined, membership: 'left' }, 'aa')).toBe('You left')
+    expect(previewLine(named, 'me')).toBe('Ann named the room “Friday lunch”')
+    expect(previewLine({ ...named, renamed: 'Trip' }, 'aa')).toBe('You named the room “Trip”')
+    expect(previewLine({ ...named, renamed: '' }, 'me')).toBe('Ann removed the room\'s name')
+    // By someone this device had not heard from when it arrived.
+    expect(previewLine({ ...named, name: '' }, 'me')).toBe('Someone named the room “Friday lunch”')
   })
 
   it('put the unread marker before the first real message, which starts its own group', () => {
@@ -72,25 +84,9 @@ describe('join and leave notices in the list', () => {
     const after = listEntries([joined, first], { now: NOW })
     expect(after.filter(e => e.kind === 'message').map(e => e.kind === 'message' && e.grouped)).toEqual([false, false])
   })
-})
-
-describe('room naming notices in the list', () => {
-  const named = message({ seq: 2, kind: 18, text: '', renamed: ' Friday\n  lunch ', receivedAt: NOW + 1 })
-  const before = message({ seq: 1, timestamp: NOW - 1_000, receivedAt: NOW - 1 })
-  const after = message({ seq: 3, timestamp: NOW + 1_000, receivedAt: NOW + 2 })
-
-  it('are never unread, and preview as a sentence with the name given, or its removal', () => {
-    expect(isUnread(named, NOW, 'me')).toBe(false)
-    expect(countUnread([named, after], NOW, 'me')).toBe(1)
-    expect(previewLine(named, 'me')).toBe('Ann named the room “Friday lunch”')
-    expect(previewLine({ ...named, renamed: 'Trip' }, 'aa')).toBe('You named the room “Trip”')
-    expect(previewLine({ ...named, renamed: '' }, 'me')).toBe('Ann removed the room\'s name')
-    // By someone this device had not heard from when it arrived.
-    expect(previewLine({ ...named, name: '' }, 'me')).toBe('Someone named the room “Friday lunch”')
-  })
 
   it('are not grouped with their author\'s messages on either side', () => {
-    const entries = listEntries([before, named, after], { now: NOW, self: 'me', lastRead: NOW })
+    const entries = listEntries([before, named, first], { now: NOW, self: 'me', lastRead: NOW })
     expect(entries.map(e => e.kind)).toEqual(['day', 'message', 'message', 'unread', 'message'])
     expect(entries.filter(e => e.kind === 'message').map(e => e.kind === 'message' && e.grouped)).toEqual([false, false, false])
   })
