@@ -185,4 +185,18 @@ describe('a conversation between two people', () => {
   it('did all of the above within the content security policy', () => {
     expect(policyViolations).toEqual([])
   })
+  it('on a tablet, the conversation keeps its width and the room\'s details fold above it', async () => {
+    await pa.setViewportSize({ width: 820, height: 1180 })
+    try {
+      await pa.reload()
+      const log = pa.getByRole('log')
+      await log.getByText('lunch at noon?').waitFor()
+      const [list, details] = await Promise.all([log.boundingBox(), pa.locator('.room-info').boundingBox()])
+      expect(list!.width).toBeGreaterThan(450)
+      expect(details!.y + details!.height).toBeLessThanOrEqual(list!.y + 1)
+      expect(await pa.locator('details.people').evaluate(d => (d as HTMLDetailsElement).open)).toBe(false)
+    } finally {
+      await pa.setViewportSize({ width: 1280, height: 800 })
+    }
+  })
 })

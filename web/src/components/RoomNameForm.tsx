@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { RoomRecord } from '../../../src/store/store.js'
 import { renameRoom, memberName, selfKey } from '../state.js'
+import { roomDetailsBeside } from '../room-details.js'
 
 /**
  * The room's name, which any member may change for everyone: empty goes back to "Room" and the
@@ -31,7 +32,7 @@ export function RoomNameForm ({ record, disabled }: { record: RoomRecord, disabl
     }
   }
   return (
-    <details class='room-naming' open={matchMedia('(min-width: 761px)').matches || undefined}>
+    <details class='room-naming' open={roomDetailsBeside() || undefined}>
       <summary>Room name</summary>
       <form onSubmit={e => { void save(e) }} noValidate>
         <label for='room-name' class='visually-hidden'>Room name</label>

@@ -21,6 +21,7 @@ import { ReplyBanner } from './ReplyQuote.js'
 import { MemberPresence, PairPresence } from './MemberPresence.js'
 import { replyingTo } from '../replies.js'
 import { MAX_CAPTION_BYTES } from '../../../src/files/constants.js'
+import { roomDetailsBeside } from '../room-details.js'
 
 // Controls of the composer that are not needed to show history: their code comes a moment later.
 const EmojiButton = lazy(async () => (await import('./EmojiPicker.js')).EmojiButton, null)
@@ -109,8 +110,8 @@ export function RoomView ({ room }: { room: Room }) {
             )}
             <button type='button' class='subtle' disabled={busy || removedFromRoom.value} onClick={newCode}>Make a new code</button>
           </details>}
-          {/* Folded on a phone, where the details sit above the conversation. */}
-          <details class='people' open={matchMedia('(min-width: 761px)').matches || undefined}>
+          {/* Folded where the details sit above the conversation (a phone, a tablet). */}
+          <details class='people' open={roomDetailsBeside() || undefined}>
             <summary class='members-title'>People <span class='count'>{members.value.length}</span></summary>
             <ul class='members' aria-label='People in this room'>
               {members.value.map(m => (
