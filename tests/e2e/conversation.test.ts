@@ -64,6 +64,31 @@ describe('a conversation between two people', () => {
     await pa.screenshot({ path: `${SHOTS}/conversation-desktop.png` })
   })
 
+  it('shows a message\'s actions beside or above it, never over its name, time or text', async () => {
+    for (const [page, text] of [[pa, 'hi Ann'], [pa, 'lunch at noon?'], [pb, 'lunch at noon?'], [pb, 'hi Ann']] as const) {
+      const shown = message(page, text)
+      const bubble = (await shown.locator('.bubble').boundingBox())!
+      if (page === pb) await pb.touchscreen.tap(bubble.x + bubble.width / 2, bubble.y + bubble.height / 2)
+      else await shown.hover()
+      await shown.getByRole('toolbar', { name: 'Message actions' }).waitFor()
+      const covers = await shown.evaluate(article => {
+        const bar = article.querySelector('.message-actions')!.getBoundingClientRect()
+        const bubble = article.querySelector('.bubble')!
+        const box = bubble.getBoundingClientRect()
+        const pad = getComputedStyle(bubble)
+        // The bubble's content: inside its padding, where the name, time and text are.
+        const content = {
+          top: box.top + parseFloat(pad.paddingTop),
+          bottom: box.bottom - parseFloat(pad.paddingBottom),
+          left: box.left + parseFloat(pad.paddingLeft),
+          right: box.right - parseFloat(pad.paddingRight)
+        }
+        return bar.left < content.right && content.left < bar.right && bar.top < content.bottom && content.top < bar.bottom
+      })
+      expect(covers, `actions of "${text}"`).toBe(false)
+    }
+  })
+
   it('on a phone, a tap shows a short message\'s actions without pressing one, and its reactions open whole on the screen', async () => {
     // A second message right after one's first is grouped with it: a small bubble, without a name line.
     for (const text of ['sure', 'ok!']) {
