@@ -83,4 +83,21 @@ describe('a room with a long history', () => {
       return a.top >= b.top && a.bottom <= b.bottom + 1
     }, await log.elementHandle())).toBe(true)
   })
+  it('shows the day at the top while the list moves, and not over the messages once it rests', async () => {
+    const log = page.getByRole('log')
+    const label = log.getByRole('heading', { name: 'Today' })
+    // Scrolled into the middle, the day's label is stuck at the top, over the messages.
+    const whileMoving = await log.evaluate(async (list, label) => {
+      const moved = new Promise(resolve => { list.addEventListener('scroll', resolve, { once: true }) })
+      list.scrollTop = list.scrollHeight / 2
+      await moved
+      await new Promise(requestAnimationFrame)
+      // Stuck: at the top of the list's box, within its padding, with messages scrolled past above.
+      const offset = (label as Element).getBoundingClientRect().top - list.getBoundingClientRect().top
+      const stuck = offset <= parseFloat(getComputedStyle(list).paddingTop) + 2 && list.scrollTop > 100
+      return { stuck, offset, opacity: getComputedStyle((label as Element).firstElementChild!).opacity }
+    }, await label.elementHandle())
+    expect(whileMoving).toMatchObject({ stuck: true, opacity: '1' })
+    await expect.poll(async () => await label.locator('span').evaluate(span => getComputedStyle(span).opacity), { timeout: 5_000 }).toBe('0')
+  })
 })

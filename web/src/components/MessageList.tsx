@@ -22,6 +22,9 @@ const FileMessage = lazy(async () => (await import('./FileMessage.js')).FileMess
 /** Older history is loaded when the user scrolls this close to the top. */
 const LOAD_OLDER_PX = 400
 
+/** How long after the last scroll the list counts as at rest. */
+const SCROLL_REST_MS = 1200
+
 /** The conversation: a live log that keeps the newest message in view unless the user scrolled up. */
 export function MessageList ({ direct }: { direct: boolean }) {
   const list = useRef<HTMLDivElement>(null)
@@ -34,6 +37,8 @@ export function MessageList ({ direct }: { direct: boolean }) {
   const lastScrollTop = useRef(0)
   /** The newest message's key when the list last changed: tells a message just sent or arrived. */
   const newestKey = useRef<string | null>(null)
+  /** Ends the list's `data-scrolling` mark once scrolling has rested a moment. */
+  const scrollRest = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   /** Messages from others that arrived below the view while the user read further up. */
   const [unseen, setUnseen] = useState(0)
   const self = selfKey.value
@@ -117,6 +122,10 @@ export function MessageList ({ direct }: { direct: boolean }) {
         lastScrollTop.current = el.scrollTop
         if (pinned.current) setUnseen(0)
         if (el.scrollTop < LOAD_OLDER_PX) void older()
+        // The day's label stays at the top only while the list moves (see styles.css).
+        el.dataset.scrolling = ''
+        clearTimeout(scrollRest.current)
+        scrollRest.current = setTimeout(() => { delete el.dataset.scrolling }, SCROLL_REST_MS)
       }}>
       {hasOlder.value && (
         <button type='button' class='subtle older' disabled={loadingOlder.value} onClick={() => { void older() }}>
