@@ -103,7 +103,7 @@ describe('files and images between two people', () => {
     const natural = await received.locator('img.full').evaluate(img => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight])
     expect(natural).toEqual([1000, 750])
     expect(await wasSeen(pb, 'downloading')).toBe(true)
-    await message(pa, 'The lake today').getByText('Delivered to 1 person').waitFor({ timeout: 30_000 })
+    await message(pa, 'The lake today').getByText('Downloaded by 1 person').waitFor({ timeout: 30_000 })
     expect(await wasSeen(pa, 'uploading')).toBe(true)
     await pb.screenshot({ path: `${SHOTS}/files-image-phone.png` })
     await pa.screenshot({ path: `${SHOTS}/files-image-desktop.png` })

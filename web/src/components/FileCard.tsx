@@ -58,7 +58,7 @@ function FileState ({ file, progress, mine, url }: { file: FileBody, progress: F
   switch (progress.status) {
     case 'sending': {
       const label = progress.servedPeers > 0
-        ? `Delivered to ${progress.servedPeers} ${progress.servedPeers === 1 ? 'person' : 'people'}`
+        ? `Downloaded by ${progress.servedPeers} ${progress.servedPeers === 1 ? 'person' : 'people'}`
         : progress.served > 0 ? `Uploading ${percent(progress.served)}%` : 'Ready: others fetch it from you while you are online'
       return (
         <span class='file-state'>
