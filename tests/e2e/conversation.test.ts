@@ -64,13 +64,16 @@ describe('a conversation between two people', () => {
     await pa.screenshot({ path: `${SHOTS}/conversation-desktop.png` })
   })
 
-  it('shows a message\'s actions beside or above it, never over its name, time or text', async () => {
+  it('shows a message\'s actions, drawn as icons, beside or above it, never over its name, time or text', async () => {
     for (const [page, text] of [[pa, 'hi Ann'], [pa, 'lunch at noon?'], [pb, 'lunch at noon?'], [pb, 'hi Ann']] as const) {
       const shown = message(page, text)
       const bubble = (await shown.locator('.bubble').boundingBox())!
       if (page === pb) await pb.touchscreen.tap(bubble.x + bubble.width / 2, bubble.y + bubble.height / 2)
       else await shown.hover()
-      await shown.getByRole('toolbar', { name: 'Message actions' }).waitFor()
+      const toolbar = shown.getByRole('toolbar', { name: 'Message actions' })
+      await toolbar.waitFor()
+      // Drawn icons, not characters a device may have no font for.
+      expect(await toolbar.getByRole('button').evaluateAll(buttons => buttons.every(b => b.querySelector('svg') !== null && b.textContent === ''))).toBe(true)
       const covers = await shown.evaluate(article => {
         const bar = article.querySelector('.message-actions')!.getBoundingClientRect()
         const bubble = article.querySelector('.bubble')!

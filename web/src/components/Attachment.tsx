@@ -3,6 +3,7 @@ import { MAX_FILE_BYTES } from '../../../src/files/constants.js'
 import { fileProblem } from '../files-state.js'
 import { formatBytes } from '../format-bytes.js'
 import './Attachment.css'
+import { Icon } from './Icon.js'
 
 /** The paper-clip button: picks any file; the choice is checked against the size limit first. */
 export function AttachButton ({ onPick, onError, disabled }: { onPick: (file: File) => void, onError: (message: string) => void, disabled?: boolean }) {
@@ -12,10 +13,7 @@ export function AttachButton ({ onPick, onError, disabled }: { onPick: (file: Fi
       <button type='button' class='icon-button attach' aria-label='Attach a file or image'
         title={`Attach a file or image (up to ${formatBytes(MAX_FILE_BYTES)})`} disabled={disabled}
         onClick={() => { input.current?.click() }}>
-        <svg width='22' height='22' viewBox='0 0 24 24' aria-hidden='true' fill='none' stroke='currentColor' stroke-width='2'
-          stroke-linecap='round' stroke-linejoin='round'>
-          <path d='M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48' />
-        </svg>
+        <Icon name='attach' size={22} />
       </button>
       <input ref={input} type='file' class='visually-hidden' tabIndex={-1} aria-hidden='true' data-testid='attach-input'
         onChange={e => {
@@ -40,7 +38,7 @@ export function AttachmentPreview ({ file, busy, onRemove }: { file: File, busy:
   useEffect(() => () => { if (url !== undefined) URL.revokeObjectURL(url) }, [url])
   return (
     <div class='attachment' role='group' aria-label='File to send'>
-      {url !== undefined ? <img src={url} alt='' class='attachment-image' /> : <span class='file-icon' aria-hidden='true'>📄</span>}
+      {url !== undefined ? <img src={url} alt='' class='attachment-image' /> : <span class='file-icon'><Icon name='file' size={24} /></span>}
       <span class='attachment-info'>
         <span class='file-name'>{file.name}</span>
         <span class='file-size'>{busy ? 'Encrypting and sending…' : `${formatBytes(file.size)} · add a caption below, or just send`}</span>

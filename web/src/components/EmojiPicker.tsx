@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { EMOJI, EMOJI_COLUMNS, gridMove } from '../emoji.js'
 import './EmojiPicker.css'
+import { Icon } from './Icon.js'
 
 /**
  * A button that opens a grid of common emoji. The grid is one tab stop: arrow keys, Home and End
@@ -41,7 +42,7 @@ export function EmojiButton ({ onPick, onDone }: { onPick: (emoji: string) => vo
       <button type='button' ref={button} class='icon-button' aria-label='Insert emoji' title='Insert emoji'
         aria-haspopup='dialog' aria-expanded={open} aria-controls={open ? 'emoji-picker' : undefined}
         onClick={() => { setOpen(!open) }}>
-        <span aria-hidden='true'>😊</span>
+        <Icon name='smile' size={22} />
       </button>
       {open && (
         <div id='emoji-picker' class='emoji-popup' ref={popup} role='dialog' aria-label='Emoji'

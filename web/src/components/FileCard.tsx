@@ -9,6 +9,7 @@ import { fetchFile, fileProgress, fileUrls, onFileShown } from '../files-state.j
 import { formatBytes } from '../format-bytes.js'
 import { MessageText } from './MessageText.js'
 import './FileCard.css'
+import { Icon } from './Icon.js'
 
 /**
  * A file in the conversation: an image (its thumbnail at once, the full image once held; a
@@ -36,7 +37,7 @@ export function FileCard ({ file, mine }: { file: FileBody, mine: boolean }) {
         </button>
       )}
       <figcaption>
-        {!image && <span class='file-icon' aria-hidden='true'>📄</span>}
+        {!image && <span class='file-icon'><Icon name='file' size={24} /></span>}
         <span class='file-name'>{file.fileName}</span>
         <span class='file-size'>{formatBytes(file.size)}</span>
         <FileState file={file} progress={progress} mine={mine} url={url} />

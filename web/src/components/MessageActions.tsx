@@ -3,6 +3,7 @@ import type { MessageRecord } from '../../../src/store/store.js'
 import { Kind } from '../../../src/protocol/bodies.js'
 import { deleteMessage, editing, removedFromRoom, selfKey, toggleReaction } from '../state.js'
 import { replyingTo } from '../replies.js'
+import { Icon } from './Icon.js'
 
 /** The quick reactions offered on every message. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢']
@@ -24,12 +25,12 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
             // Straight to the composer, in this click: what is typed next (or Escape, to cancel)
             // goes there even before the composer's own focus effect has run.
             document.getElementById('message')?.focus()
-          }}>{'\u21A9\uFE0E'}</button>
+          }}><Icon name='reply' /></button>
       )}
       {/* The picker opens beside the React button itself, wherever it sits in the toolbar. */}
       <span class='react-anchor'>
         <button type='button' class='icon' aria-label='React' aria-expanded={picking} title='React'
-          onClick={() => { setPicking(!picking) }}>☺</button>
+          onClick={() => { setPicking(!picking) }}><Icon name='smile' /></button>
         {picking && (
           <div class='reaction-picker' role='group' aria-label='Pick a reaction'>
             {QUICK_REACTIONS.map(emoji => {
@@ -44,13 +45,13 @@ export function MessageActions ({ message }: { message: MessageRecord }) {
       </span>
       {mine && message.kind !== Kind.File && (
         <button type='button' class='icon' aria-label='Edit' title='Edit'
-          onClick={() => { editing.value = `${message.author}:${message.seq}` }}>✎</button>
+          onClick={() => { editing.value = `${message.author}:${message.seq}` }}><Icon name='edit' /></button>
       )}
       {mine && (
-        <button type='button' class='icon' aria-label='Delete' title='Delete'
+        <button type='button' class='icon delete' aria-label='Delete' title='Delete'
           onClick={() => {
             if (confirm('Delete this message for everyone in the room?')) void deleteMessage(message)
-          }}>🗑</button>
+          }}><Icon name='trash' /></button>
       )}
     </div>
   )
