@@ -120,14 +120,15 @@ function ContactItem ({ contact }: { contact: ContactRecord }) {
         {!contact.blocked && (contact.state === 'accepted' || contact.state === 'requested') && (
           <button type='button' class='primary' onClick={() => { void openContact(contact.key) }}>Message</button>
         )}
-        {contact.blocked
-          ? <button type='button' onClick={() => { void unblockKey(contact.key) }}>Unblock</button>
-          : <button type='button' class='subtle danger' onClick={() => { void blockKey(contact.key, contact.name) }}>Block</button>}
         {contact.state !== 'none' && (
           <button type='button' class='subtle' onClick={() => {
             if (confirm(`Remove ${contact.name} from your contacts? Your conversation stays in the room list until you leave it.`)) void forgetContact(contact.key)
           }}>Remove</button>
         )}
+        {/* The most drastic last. */}
+        {contact.blocked
+          ? <button type='button' onClick={() => { void unblockKey(contact.key) }}>Unblock</button>
+          : <button type='button' class='subtle danger' onClick={() => { void blockKey(contact.key, contact.name) }}>Block</button>}
       </div>
     </li>
   )
