@@ -92,6 +92,26 @@ describe('a conversation between two people', () => {
     }
   })
 
+  it('on a phone, scrolls a tapped message\'s actions into view when it sits at the top of the list', async () => {
+    await pb.setViewportSize({ width: 390, height: 560 })
+    try {
+      const shown = message(pb, 'hi Ann')
+      const list = pb.getByRole('log')
+      // The message's top at the list's top: the actions above it would be cut off.
+      await list.evaluate((log, article) => {
+        log.scrollTop += (article as Element).getBoundingClientRect().top - log.getBoundingClientRect().top
+      }, await shown.elementHandle())
+      const bubble = (await shown.locator('.bubble').boundingBox())!
+      await pb.touchscreen.tap(bubble.x + bubble.width / 2, bubble.y + bubble.height / 2)
+      const toolbar = shown.getByRole('toolbar', { name: 'Message actions' })
+      await toolbar.waitFor()
+      const [bar, box] = await Promise.all([toolbar.boundingBox(), list.boundingBox()])
+      expect(bar!.y).toBeGreaterThanOrEqual(box!.y)
+    } finally {
+      await pb.setViewportSize({ width: 390, height: 844 })
+    }
+  })
+
   it('on a phone, a tap shows a short message\'s actions without pressing one, and its reactions open whole on the screen', async () => {
     // A second message right after one's first is grouped with it: a small bubble, without a name line.
     for (const text of ['sure', 'ok!']) {

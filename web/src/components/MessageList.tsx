@@ -115,6 +115,7 @@ export function MessageList ({ direct }: { direct: boolean }) {
     <div class='messages' ref={list} role='log' aria-label='Messages' aria-live='polite'
       tabIndex={0}
       onKeyDown={e => { moveBetweenMessages(e, list.current) }}
+      onPointerDown={e => { keepActionsInView(e.target, list.current) }}
       onScroll={e => {
         const el = e.currentTarget
         // Only scrolling up leaves the newest message; the list getting shorter does not.
@@ -197,6 +198,18 @@ function moveBetweenMessages (e: KeyboardEvent, list: HTMLElement | null): void 
   const top = next.getBoundingClientRect().top - list.getBoundingClientRect().top
   if (top < 0) list.scrollTop += top
   else if (top + next.offsetHeight > list.clientHeight) list.scrollTop += top + next.offsetHeight - list.clientHeight
+  keepActionsInView(next, list)
+}
+
+/**
+ * Where a message's actions float above it (a narrow conversation), scrolls the list just
+ * enough that they are not cut off at its top when the message is picked (a tap, a click, a key).
+ */
+function keepActionsInView (target: EventTarget | null, list: HTMLElement | null): void {
+  const actions = target instanceof Element ? target.closest('article.message')?.querySelector('.message-actions') : null
+  if (actions == null || list === null) return
+  const hidden = list.getBoundingClientRect().top - actions.getBoundingClientRect().top
+  if (hidden > 0) list.scrollTop -= hidden + 4
 }
 
 /**
