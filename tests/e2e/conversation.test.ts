@@ -233,7 +233,7 @@ describe('a conversation between two people', () => {
   it('did all of the above within the content security policy', () => {
     expect(policyViolations).toEqual([])
   })
-  it('on a tablet, the conversation keeps its width and the room\'s details fold above it', async () => {
+  it('on a tablet, the conversation keeps its width and the room\'s details fold above it, and open beside it when widened', async () => {
     await pa.setViewportSize({ width: 820, height: 1180 })
     try {
       await pa.reload()
@@ -242,7 +242,11 @@ describe('a conversation between two people', () => {
       const [list, details] = await Promise.all([log.boundingBox(), pa.locator('.room-info').boundingBox()])
       expect(list!.width).toBeGreaterThan(450)
       expect(details!.y + details!.height).toBeLessThanOrEqual(list!.y + 1)
-      expect(await pa.locator('details.people').evaluate(d => (d as HTMLDetailsElement).open)).toBe(false)
+      const peopleOpen = async (): Promise<boolean> => await pa.locator('details.people').evaluate(d => (d as HTMLDetailsElement).open)
+      expect(await peopleOpen()).toBe(false)
+      // Widened, the details go back beside the conversation, open.
+      await pa.setViewportSize({ width: 1280, height: 800 })
+      await expect.poll(peopleOpen).toBe(true)
     } finally {
       await pa.setViewportSize({ width: 1280, height: 800 })
     }

@@ -32,7 +32,7 @@ export function RoomNameForm ({ record, disabled }: { record: RoomRecord, disabl
     }
   }
   return (
-    <details class='room-naming' open={roomDetailsBeside() || undefined}>
+    <details class='room-naming' open={roomDetailsBeside.value || undefined}>
       <summary>Room name</summary>
       <form onSubmit={e => { void save(e) }} noValidate>
         <label for='room-name' class='visually-hidden'>Room name</label>

@@ -111,7 +111,7 @@ export function RoomView ({ room }: { room: Room }) {
             <button type='button' class='subtle' disabled={busy || removedFromRoom.value} onClick={newCode}>Make a new code</button>
           </details>}
           {/* Folded where the details sit above the conversation (a phone, a tablet). */}
-          <details class='people' open={roomDetailsBeside() || undefined}>
+          <details class='people' open={roomDetailsBeside.value || undefined}>
             <summary class='members-title'>People <span class='count'>{members.value.length}</span></summary>
             <ul class='members' aria-label='People in this room'>
               {members.value.map(m => (
