@@ -95,6 +95,8 @@ describe('a conversation between two people', () => {
   it('on a phone, scrolls a tapped message\'s actions into view when it sits at the top of the list', async () => {
     await pb.setViewportSize({ width: 390, height: 560 })
     try {
+      // Nothing picked yet: a tap outside the conversation.
+      await pb.getByRole('heading', { level: 1 }).tap()
       const shown = message(pb, 'hi Ann')
       const list = pb.getByRole('log')
       // The message's top at the list's top: the actions above it would be cut off.
@@ -105,8 +107,10 @@ describe('a conversation between two people', () => {
       await pb.touchscreen.tap(bubble.x + bubble.width / 2, bubble.y + bubble.height / 2)
       const toolbar = shown.getByRole('toolbar', { name: 'Message actions' })
       await toolbar.waitFor()
-      const [bar, box] = await Promise.all([toolbar.boundingBox(), list.boundingBox()])
-      expect(bar!.y).toBeGreaterThanOrEqual(box!.y)
+      await expect.poll(async () => {
+        const [bar, box] = await Promise.all([toolbar.boundingBox(), list.boundingBox()])
+        return bar!.y >= box!.y
+      }).toBe(true)
     } finally {
       await pb.setViewportSize({ width: 390, height: 844 })
     }

@@ -1,3 +1,5 @@
+import { signal } from '@preact/signals'
+import type { ComponentType } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { activeRoom, editing, focusedMessage, noteRead, seenBy, hasOlder, loadOlder, loadingOlder, messages, readMarker, selfKey } from '../state.js'
 import { formatClock, formatFull, formatTime } from '../format.js'
@@ -8,7 +10,6 @@ import { Avatar } from './Avatar.js'
 import { MessageText } from './MessageText.js'
 import { UnsentMessages } from './UnsentMessages.js'
 import { EditMessage } from './EditMessage.js'
-import { MessageActions } from './MessageActions.js'
 import { Reactions } from './Reactions.js'
 import { ReplyQuote } from './ReplyQuote.js'
 import { RoomNotice } from './RoomNotice.js'
@@ -18,6 +19,17 @@ import type { MessageRecord } from '../../../src/store/store.js'
 
 /** File messages (cards, progress, the image viewer) load their code when the first one shows. */
 const FileMessage = lazy(async () => (await import('./FileMessage.js')).FileMessage, <p class='text'>…</p>)
+
+/**
+ * A message's actions (reply, react, edit, delete): their code comes a moment after the list, as
+ * they are not needed to read history; one module for every message, not a loader each.
+ */
+const MessageActions = signal<ComponentType<{ message: MessageRecord }> | null>(null)
+function loadMessageActions (): void {
+  if (MessageActions.value !== null) return
+  // A failed fetch is tried again when a room is next opened.
+  import('./MessageActions.js').then(m => { MessageActions.value = m.MessageActions }, () => {})
+}
 
 /** Older history is loaded when the user scrolls this close to the top. */
 const LOAD_OLDER_PX = 400
@@ -48,6 +60,9 @@ export function MessageList ({ direct }: { direct: boolean }) {
   const lastMine = [...items].reverse().find(m => m.author === self && !isNotice(m))
   const focus = focusedMessage.value
   const focusKey = focus !== null && focus.roomId === activeRoom.value?.id ? `${focus.author}:${focus.seq}` : null
+
+  const Actions = MessageActions.value
+  useEffect(loadMessageActions, [])
 
   // What is on screen counts as read: tell the authors (read receipts).
   useEffect(() => { noteRead() }, [items])
@@ -145,7 +160,7 @@ export function MessageList ({ direct }: { direct: boolean }) {
             class={`message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${focusKey === entry.key ? ' focused' : ''}`}
             aria-label={`${mine ? 'You' : m.name}, ${formatTime(m.timestamp)}`}>
             {!grouped ? <Avatar name={m.name} personKey={m.author} /> : <span class='avatar-space' />}
-            <MessageActions message={m} />
+            {Actions !== null && <Actions message={m} />}
             <div class='bubble'>
               {!grouped && (
                 <header>
