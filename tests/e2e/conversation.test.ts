@@ -255,4 +255,22 @@ describe('a conversation between two people', () => {
       await pa.setViewportSize({ width: 1280, height: 800 })
     }
   })
+  it('keeps a tall message\'s actions while the pointer goes from the bottom of its bubble to them', async () => {
+    const box = pa.getByRole('textbox', { name: 'Message' })
+    await box.fill('one\ntwo\nthree\nfour lines')
+    await box.press('Enter')
+    const tall = message(pa, 'four lines')
+    await tall.waitFor()
+    // Once the list has scrolled to it and rests, so that what is measured stays where it is.
+    await expect.poll(async () => await pa.getByRole('log').evaluate(log => 'scrolling' in (log as HTMLElement).dataset), { timeout: 5_000 }).toBe(false)
+    const bubble = (await tall.locator('.bubble').boundingBox())!
+    await pa.mouse.move(bubble.x + bubble.width / 2, bubble.y + bubble.height - 4)
+    const toolbar = tall.getByRole('toolbar', { name: 'Message actions' })
+    await toolbar.waitFor()
+    // Across the corner between the bubble and its actions, which is outside both.
+    const react = (await toolbar.getByRole('button', { name: 'React', exact: true }).boundingBox())!
+    await pa.mouse.move(react.x + react.width / 2, react.y + react.height / 2, { steps: 10 })
+    await pa.waitForTimeout(500)
+    expect(await toolbar.isVisible()).toBe(true)
+  })
 })
