@@ -248,6 +248,17 @@ describe('a conversation between two people', () => {
       expect(details!.y + details!.height).toBeLessThanOrEqual(list!.y + 1)
       const peopleOpen = async (): Promise<boolean> => await pa.locator('details.people').evaluate(d => (d as HTMLDetailsElement).open)
       expect(await peopleOpen()).toBe(false)
+      // Folded but wide enough for two, the people stand in even columns, their names on one line.
+      await pa.setViewportSize({ width: 1100, height: 800 })
+      await pa.locator('details.people > summary').click()
+      const people = pa.getByRole('list', { name: 'People in this room' })
+      const [ann, bob] = await Promise.all(['Ann', 'Bob'].map(async name => {
+        const row = people.locator('li', { hasText: name })
+        return { row: (await row.boundingBox())!, name: (await row.locator('.member-name').boundingBox())! }
+      }))
+      expect(Math.abs(ann.row.y - bob.row.y)).toBeLessThan(1)
+      expect(Math.abs(ann.row.width - bob.row.width)).toBeLessThan(1)
+      expect(Math.abs((ann.name.y + ann.name.height / 2) - (bob.name.y + bob.name.height / 2))).toBeLessThan(1)
       // Widened, the details go back beside the conversation, open.
       await pa.setViewportSize({ width: 1280, height: 800 })
       await expect.poll(peopleOpen).toBe(true)
