@@ -73,6 +73,7 @@ export class Client extends Emitter<ClientEvents> {
   /** When the room list was last read (performance.now()), and the reading activity waits for. */
   private roomsReadAt = -Infinity
   private activityTimer: ReturnType<typeof setTimeout> | undefined
+  private closed = false
 
   private constructor (
     private readonly components: ClientComponents,
@@ -90,6 +91,7 @@ export class Client extends Emitter<ClientEvents> {
     this.contacts ??= import('../contacts/contacts.js').then(({ Contacts }) => {
       const { store, now } = this.components
       this.loadedContacts = new Contacts({ identity: this.identity, store, rooms: this, displayName: () => this.name, now })
+      if (this.closed) this.loadedContacts.stop() // closed while they loaded: they start nothing
       return this.loadedContacts
     })
     return await this.contacts
@@ -305,6 +307,7 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     clearTimeout(this.activityTimer)
     this.loadedContacts?.stop()
     await Promise.all([...this.rooms.values()].map(async opening => { await (await opening).stop() }))

@@ -97,6 +97,11 @@ export class Contacts extends Emitter<ContactsEvents> {
   /** Rooms where something of ours is under way (a request, an acceptance), by id. */
   private readonly watched = new Map<string, Room>()
   private repeater: ReturnType<typeof setInterval> | undefined
+  /**
+   * Set when the client closes. A start still under way then ends without writing: the store may
+   * be about to hold another identity (a backup restored on this device).
+   */
+  private stopped = false
   /** One change at a time, so two signals never undo each other's writes. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -113,8 +118,12 @@ export class Contacts extends Emitter<ContactsEvents> {
   async start (): Promise<void> {
     await loadCrypto()
     await this.load()
-    await this.join(await this.inboxCode(), { hidden: true })
+    if (this.stopped) return
+    const inbox = await this.inboxCode()
+    if (this.stopped) return
+    await this.join(inbox, { hidden: true })
     for (const contact of this.list.values()) {
+      if (this.stopped) return
       if (contact.blocked) continue
       if (contact.state === 'requested' && contact.via !== undefined) {
         const via = await this.components.rooms.openRoom(contact.via)
@@ -390,12 +399,9 @@ export class Contacts extends Emitter<ContactsEvents> {
     return encodeSealedContactBody(sealTo(identityToX25519(to), plaintext, sealContext(kind, this.components.identity.publicKey, to)))
   }
 
-  /**
-   * Requests and replies are not stored by anyone, so they are repeated whenever a room gains
-   * peers: a pending request in its room, our acceptance in the direct room.
-   */
-  /** Stops repeating what is under way (the client is closing). */
+  /** Stops repeating what is under way, and a start still under way (the client is closing). */
   stop (): void {
+    this.stopped = true
     clearInterval(this.repeater)
     this.repeater = undefined
   }
@@ -455,6 +461,8 @@ export class Contacts extends Emitter<ContactsEvents> {
       const stored = await this.components.store.getMeta<string>(INBOX_KEY)
       if (stored !== undefined) {
         this.inboxSecret = stored
+      } else if (this.stopped) {
+        return generateRoomCode() // not kept: the store may hold a restored backup's inbox by now
       } else {
         this.inboxSecret = generateRoomCode().secret
         await this.components.store.putMeta(INBOX_KEY, this.inboxSecret)

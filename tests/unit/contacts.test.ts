@@ -325,6 +325,40 @@ describe('contacts between clients', () => {
     await waitFor(async () => await stateOf(restored, cy) === 'incoming', 'a request through the same link')
   })
 
+  it('a backup restored while the new device is still starting its contacts keeps the backup\'s contact link', async () => {
+    const ada = await Client.open({ store: new MemoryStore() })
+    const { inbox } = await (await ada.loadContacts()).card()
+    const text = await ada.exportBackup('pw', FAST_KDF)
+    await ada.close()
+    // As in the app: the fresh device starts its own contacts after the first screen, and the
+    // user may paste the backup before that start has finished: with the contacts loaded, or
+    // still loading. The start, having found no inbox, is held at writing its new one until the
+    // restore is done.
+    for (const loaded of [true, false]) {
+      let restoreDone = (): void => {}
+      const restored = new Promise<void>(resolve => { restoreDone = resolve })
+      let restoring = false
+      const store = new class extends MemoryStore {
+        override async putMeta (key: string, value: unknown): Promise<void> {
+          if (key === 'inbox' && !restoring) await restored
+          await super.putMeta(key, value)
+        }
+      }()
+      const fresh = await Client.open({ store })
+      if (loaded) await fresh.loadContacts()
+      const starting = fresh.loadContacts().then(async contacts => { await contacts.start() })
+      await fresh.close()
+      restoring = true
+      await restoreIdentity(store, await openBackup(text, 'pw'))
+      restoreDone()
+      await starting
+      const again = await Client.open({ store })
+      expect((await (await again.loadContacts()).card()).inbox, `loaded: ${loaded}`).toBe(inbox)
+      expect(await store.listRooms(), `loaded: ${loaded}`).toEqual([]) // and the closed client joined no inbox
+      await again.close()
+    }
+  })
+
   it('a backup restored on the device that made it keeps the contacts made since, and its contact link, also with the app lock on', async () => {
     for (const locked of [false, true]) {
       const store = new MemoryStore()
