@@ -407,7 +407,7 @@ export class Contacts extends Emitter<ContactsEvents> {
   }
 
   private watch (room: Room): void {
-    if (this.watched.has(room.id)) return
+    if (this.stopped || this.watched.has(room.id)) return // a closed client repeats nothing
     this.watched.set(room.id, room)
     // Requests and answers are not stored: one lost on the way is said again on meeting someone
     // new, and a request every REPEAT_EVERY_MS until it is answered (a request that reaches an
